@@ -1,0 +1,91 @@
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+
+namespace DeepSeekV4.Engine.Gguf;
+
+/// <summary>The bytes of a GGUF file: memory-mapped (default), or read into native memory (no mmap).</summary>
+internal abstract unsafe class GgufStorage : IDisposable
+{
+    public abstract byte* Base { get; }
+    public abstract long Length { get; }
+    public abstract void Dispose();
+
+    public static GgufStorage Map(string path)
+    {
+        long length = new FileInfo(path).Length;
+        if (length == 0) return new NativeStorage(0);
+        return new MappedStorage(path, length);
+    }
+
+    public static GgufStorage ReadIntoMemory(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        var storage = new NativeStorage(stream.Length);
+        long done = 0;
+        while (done < storage.Length)
+        {
+            int chunk = (int)Math.Min(1 << 30, storage.Length - done);
+            int read = stream.Read(new Span<byte>(storage.Base + done, chunk));
+            if (read <= 0) throw new EndOfStreamException($"{path}: file shrank while being read");
+            done += read;
+        }
+        return storage;
+    }
+
+    public static GgufStorage FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        var storage = new NativeStorage(bytes.Length);
+        bytes.CopyTo(new Span<byte>(storage.Base, bytes.Length));
+        return storage;
+    }
+
+    private sealed class MappedStorage : GgufStorage
+    {
+        private readonly MemoryMappedFile _file;
+        private readonly MemoryMappedViewAccessor _view;
+        private byte* _base;
+
+        public MappedStorage(string path, long length)
+        {
+            _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            byte* p = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+            _base = p + _view.PointerOffset;
+            Length = length;
+        }
+
+        public override byte* Base => _base;
+        public override long Length { get; }
+
+        public override void Dispose()
+        {
+            if (_base == null) return;
+            _base = null;
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+            _file.Dispose();
+        }
+    }
+
+    private sealed class NativeStorage : GgufStorage
+    {
+        private byte* _base;
+
+        public NativeStorage(long length)
+        {
+            Length = length;
+            _base = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, length), 64);
+        }
+
+        public override byte* Base => _base;
+        public override long Length { get; }
+
+        public override void Dispose()
+        {
+            if (_base == null) return;
+            NativeMemory.AlignedFree(_base);
+            _base = null;
+        }
+    }
+}
