@@ -31,9 +31,10 @@ public class MatrixProductsTests
         {
             var y = new float[rows];
             MatrixProducts.MatVec(weight, x, y);
+            var xSeen = ActivationAsKernelSeesIt(weight.Type, x);
             for (int r = 0; r < rows; r++)
             {
-                var (exact, bound) = ReferenceDot(w.AsSpan(r * width, width), x);
+                var (exact, bound) = ReferenceDot(w.AsSpan(r * width, width), xSeen);
                 Assert.True(Math.Abs(y[r] - exact) <= bound,
                     $"{tensor} [{width}×{rows}] row {r}: {y[r]:R} vs exact {exact:R}, allowed error {bound:G3}");
             }
@@ -108,6 +109,38 @@ public class MatrixProductsTests
         }
     }
 
+    [Fact]
+    public void ActivationPartnersAreGgmlVecDotTypes()
+    {
+        // ggml's CPU vec_dot_type: Q8_0 for the 32-element formats, Q8_K for K- and i-quants, the float itself for floats.
+        // Formats without a fused kernel here take float32 activations (dequantize-then-dot).
+        var expected = new Dictionary<GgmlType, GgmlType>
+        {
+            [GgmlType.F32] = GgmlType.F32, [GgmlType.F16] = GgmlType.F32, [GgmlType.BF16] = GgmlType.F32,
+            [GgmlType.Q8_0] = GgmlType.Q8_0, [GgmlType.Q4_0] = GgmlType.Q8_0, [GgmlType.MXFP4] = GgmlType.Q8_0,
+            [GgmlType.Q2_K] = GgmlType.Q8_K, [GgmlType.Q4_K] = GgmlType.Q8_K, [GgmlType.Q5_K] = GgmlType.Q8_K, [GgmlType.Q6_K] = GgmlType.Q8_K,
+            [GgmlType.IQ2_XXS] = GgmlType.Q8_K, [GgmlType.IQ2_XS] = GgmlType.Q8_K, [GgmlType.IQ3_XXS] = GgmlType.Q8_K, [GgmlType.IQ4_XS] = GgmlType.Q8_K,
+        };
+        foreach (var (type, partner) in expected) Assert.Equal(partner, Dequantizer.FormatOf(type).DotActivation);
+        foreach (var (_, type) in GgmlQuantsFixture.Tensors)
+            Assert.Contains(Dequantizer.FormatOf(type).DotActivation, new[] { GgmlType.F32, GgmlType.Q8_0, GgmlType.Q8_K });
+    }
+
+    /// <summary>
+    /// x as the kernel multiplies it: float32 itself, or x quantized to the partner encoding by the reference quantizer
+    /// and decoded again (both checked byte for byte against ggml elsewhere).
+    /// </summary>
+    internal static float[] ActivationAsKernelSeesIt(GgmlType weightType, float[] x)
+    {
+        var partner = Dequantizer.FormatOf(weightType).DotActivation;
+        if (partner == GgmlType.F32) return x;
+        var bytes = new byte[GgmlTypeInfo.Of(partner).RowBytes(x.Length)];
+        Quantizer.QuantizeRow(partner, x, bytes);
+        var seen = new float[x.Length];
+        Dequantizer.DequantizeRow(partner, bytes, seen);
+        return seen;
+    }
+
     /// <summary>The first <paramref name="rows"/> rows of <paramref name="width"/> elements of a fixture tensor's bytes.</summary>
     internal static TensorView Reshape(GgufFile file, string tensor, int width, int rows)
     {
@@ -142,5 +175,37 @@ public class MatrixProductsTests
         }
         double ku = (w.Length + 1) * Math.Pow(2, -24);
         return (sum, ku / (1 - ku) * abs + float.Epsilon);
+    }
+}
+
+public class MatrixProductsParallelTests
+{
+    [Theory]
+    [InlineData(GgmlType.Q8_0)]
+    [InlineData(GgmlType.F16)]
+    [InlineData(GgmlType.Q5_1)]
+    public void LargeProductsSplitOverThreadsEqualTheRowByRowKernel(GgmlType type)
+    {
+        // 1000 rows (not a multiple of the 16-row chunk alignment) of 1024: above the parallel threshold for these types.
+        using var buffer = new NativeTensorBuffer("big", type, [1024, 1000]);
+        Assert.True(buffer.ByteSize >= MatrixProducts.ParallelThresholdBytes);
+        var random = new Random(5);
+        SyntheticBlocks.Fill(type, buffer.Bytes, random);
+        var x = Enumerable.Range(0, 2 * 1024).Select(_ => SyntheticBlocks.Gaussian(random)).ToArray();
+        var format = Dequantizer.FormatOf(type);
+        var activation = new byte[GgmlTypeInfo.Of(format.DotActivation).RowBytes(1024)];
+        var expected = new float[2 * 1000];
+        for (int t = 0; t < 2; t++)
+        {
+            if (format.DotActivation == GgmlType.F32) System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan(t * 1024, 1024)).CopyTo(activation);
+            else Quantizer.QuantizeRow(format.DotActivation, x.AsSpan(t * 1024, 1024), activation);
+            for (int r = 0; r < 1000; r++) expected[t * 1000 + r] = format.DotRow(buffer.View.Row(r), activation, 1024);
+        }
+        var y = new float[2 * 1000];
+        MatrixProducts.MatMul(buffer.View, x, 2, y);
+        Assert.Equal(expected, y);
+        var single = new float[1000];
+        MatrixProducts.MatVec(buffer.View, x.AsSpan(1024, 1024), single);
+        Assert.Equal(expected.AsSpan(1000, 1000).ToArray(), single);
     }
 }

@@ -19,4 +19,9 @@ public sealed class BF16Format() : BlockFormat(GgmlType.BF16)
         var raw = MemoryMarshal.Cast<byte, ushort>(destination)[..source.Length];
         for (int i = 0; i < source.Length; i++) raw[i] = FloatFormats.FloatToBF16(source[i]);
     }
+
+    public override GgmlType DotActivation => GgmlType.F32;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.FloatDots.Run<Kernels.BF16Row>(path, row, activation.Floats, n);
 }

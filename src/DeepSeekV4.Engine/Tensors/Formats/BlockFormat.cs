@@ -45,6 +45,37 @@ public abstract class BlockFormat
     protected virtual void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block) =>
         throw new NotSupportedException($"there is no reference quantizer for {Info.Name}");
 
+    /// <summary>
+    /// The encoding activations are converted to, once per row of x, for <see cref="DotRow(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int)"/>:
+    /// F32 (used as they are) for the float formats and formats without a fused kernel, Q8_0 for the 32-element formats
+    /// with an integer kernel, Q8_K for the K- and i-quants with one.
+    /// </summary>
+    public virtual GgmlType DotActivation => GgmlType.F32;
+
+    /// <summary>Σ_i w_i·a_i over one row of <paramref name="n"/> elements; <paramref name="activation"/> is in <see cref="DotActivation"/>'s encoding.</summary>
+    public unsafe float DotRow(ReadOnlySpan<byte> row, ReadOnlySpan<byte> activation, int n)
+    {
+        Dequantizer.CheckLengths(Info, n, row.Length);
+        Dequantizer.CheckLengths(GgmlTypeInfo.Of(DotActivation), n, activation.Length);
+        var a = Kernels.ActivationRow.FromBlocks(DotActivation, activation, n, (_activationScratch ??= new()).Get(Kernels.ActivationRow.BufferBytes(DotActivation, n)));
+        fixed (byte* w = row)
+            return DotRow(Kernels.KernelIsa.Selected, w, a, n);
+    }
+
+    /// <summary>
+    /// The unchecked kernel behind <see cref="DotRow(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int)"/>, on the given
+    /// instruction-set path (tests compare the paths). Default: dequantize, then a float dot.
+    /// </summary>
+    internal virtual unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n)
+    {
+        float* values = (float*)(_rowScratch ??= new()).Get(4L * n);
+        Dequantize(new ReadOnlySpan<byte>(row, checked((int)Info.RowBytes(n))), new Span<float>(values, n));
+        return Kernels.FloatDots.Run<Kernels.F32Row>(path, (byte*)values, activation.Floats, n);
+    }
+
+    [ThreadStatic] private static Kernels.ScratchBuffer? _rowScratch;
+    [ThreadStatic] private static Kernels.ScratchBuffer? _activationScratch;
+
     protected internal static float ReadHalf(ReadOnlySpan<byte> bytes, int offset) =>
         (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(bytes[offset..]));
 

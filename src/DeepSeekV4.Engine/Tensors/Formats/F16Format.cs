@@ -13,4 +13,9 @@ public sealed class F16Format() : BlockFormat(GgmlType.F16)
 
     public override void Quantize(ReadOnlySpan<float> source, Span<byte> destination) =>
         TensorPrimitives.ConvertToHalf(source, MemoryMarshal.Cast<byte, Half>(destination)[..source.Length]);
+
+    public override GgmlType DotActivation => GgmlType.F32;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.FloatDots.Run<Kernels.F16Row>(path, row, activation.Floats, n);
 }

@@ -12,4 +12,9 @@ public sealed class F32Format() : BlockFormat(GgmlType.F32)
 
     public override void Quantize(ReadOnlySpan<float> source, Span<byte> destination) =>
         MemoryMarshal.AsBytes(source).CopyTo(destination);
+
+    public override GgmlType DotActivation => GgmlType.F32;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.FloatDots.Run<Kernels.F32Row>(path, row, activation.Floats, n);
 }

@@ -25,4 +25,9 @@ public sealed class Iq2XsFormat() : BlockFormat(GgmlType.IQ2_XS)
             }
         }
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_K;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.SuperBlockDot.Run<Kernels.Iq2XsDot>(path, row, activation, n);
 }

@@ -22,4 +22,9 @@ public sealed class Iq2XxsFormat() : BlockFormat(GgmlType.IQ2_XXS)
                 IqGrid.Write(grid[(indices >> (8 * l)) & 0xFF], signs[(aux >> (7 * l)) & 127], db, y.Slice(32 * ib + 8 * l, 8));
         }
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_K;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.SuperBlockDot.Run<Kernels.Iq2XxsDot>(path, row, activation, n);
 }

@@ -27,4 +27,9 @@ public sealed class Iq3XxsFormat() : BlockFormat(GgmlType.IQ3_XXS)
             }
         }
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_K;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.SuperBlockDot.Run<Kernels.Iq3XxsDot>(path, row, activation, n);
 }

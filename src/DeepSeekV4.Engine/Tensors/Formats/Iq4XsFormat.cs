@@ -16,4 +16,9 @@ public sealed class Iq4XsFormat() : BlockFormat(GgmlType.IQ4_XS)
             Iq4NlFormat.WriteNibbles(block.Slice(8 + 16 * ib, 16), d * (ls - 32), y.Slice(32 * ib, 32));
         }
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_K;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.SuperBlockDot.Run<Kernels.Iq4XsDot>(path, row, activation, n);
 }

@@ -23,4 +23,9 @@ public sealed class Mxfp4Format() : BlockFormat(GgmlType.MXFP4)
         for (int j = 0; j < 16; j++)
             block[1 + j] = (byte)(Fp4Codebook.BestIndex(x[j], d) | (Fp4Codebook.BestIndex(x[j + 16], d) << 4));
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_0;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.Block32Dot.Run<Kernels.Mxfp4Weights>(path, row, activation, n);
 }

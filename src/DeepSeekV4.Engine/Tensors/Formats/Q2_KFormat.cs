@@ -70,4 +70,9 @@ public sealed class Q2_KFormat() : BlockFormat(GgmlType.Q2_K)
         }
         KQuantSearch.Pack2Bit(L, block.Slice(16, 64));
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_K;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.SuperBlockDot.Run<Kernels.Q2_KDot>(path, row, activation, n);
 }

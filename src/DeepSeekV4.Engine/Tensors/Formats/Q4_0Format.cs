@@ -29,4 +29,9 @@ public sealed class Q4_0Format() : BlockFormat(GgmlType.Q4_0)
             block[2 + j] = (byte)(xi0 | (xi1 << 4));
         }
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_0;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.Block32Dot.Run<Kernels.Q4_0Weights>(path, row, activation, n);
 }

@@ -32,4 +32,9 @@ public sealed class Q4_KFormat() : BlockFormat(GgmlType.Q4_K)
         for (int c = 0; c < 4; c++)
             for (int l = 0; l < 32; l++) block[16 + 32 * c + l] = (byte)(L[64 * c + l] | (L[64 * c + l + 32] << 4));
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_K;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.SuperBlockDot.Run<Kernels.Q4_KDot>(path, row, activation, n);
 }

@@ -53,4 +53,9 @@ public sealed class Q5_KFormat() : BlockFormat(GgmlType.Q5_K)
             }
         }
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_K;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.SuperBlockDot.Run<Kernels.Q5_KDot>(path, row, activation, n);
 }

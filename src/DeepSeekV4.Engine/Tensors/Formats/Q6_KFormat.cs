@@ -75,4 +75,9 @@ public sealed class Q6_KFormat() : BlockFormat(GgmlType.Q6_K)
             }
         }
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_K;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.SuperBlockDot.Run<Kernels.Q6_KDot>(path, row, activation, n);
 }

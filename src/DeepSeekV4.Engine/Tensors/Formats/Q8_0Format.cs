@@ -20,4 +20,9 @@ public sealed class Q8_0Format() : BlockFormat(GgmlType.Q8_0)
         WriteHalf(block, 0, d);
         for (int j = 0; j < 32; j++) block[2 + j] = (byte)(sbyte)RoundAway(x[j] * id);
     }
+
+    public override GgmlType DotActivation => GgmlType.Q8_0;
+
+    internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
+        Kernels.Block32Dot.Run<Kernels.Q8_0Weights>(path, row, activation, n);
 }

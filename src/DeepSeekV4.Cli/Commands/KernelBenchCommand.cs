@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+using DeepSeekV4.Engine.Compute;
+using DeepSeekV4.Engine.Tensors;
+using DeepSeekV4.Engine.Tensors.Kernels;
+
+namespace DeepSeekV4.Cli.Commands;
+
+/// <summary>
+/// `dsv4 kernel-bench`: the speed of MatVec (tokens = 1) or MatMul on a synthetic weight matrix per tensor type, as
+/// weight bytes streamed per second, for the kernel path DSV4_KERNELS selects (default: the best the CPU has).
+/// </summary>
+public sealed class KernelBenchCommand : ICliCommand
+{
+    public string Name => "kernel-bench";
+    public string Usage => "kernel-bench [--types q8_0,q4_k,...] [--rows 4096] [--cols 4096] [--tokens 1] [--threads N] [--seconds 2]";
+
+    public int Run(CliArguments args, TextWriter output)
+    {
+        var types = (args.Get("types") ?? "f32,f16,bf16,q8_0,q4_0,mxfp4,q2_k,q4_k,q5_k,q6_k,iq2_xxs,iq2_xs,iq3_xxs,iq4_xs")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(name => GgmlTypeInfo.TryParse(name, out var info) ? info.Type : throw new CliUsageException($"unknown tensor type '{name}'"))
+            .ToArray();
+        int rows = args.GetInt("rows", 4096), cols = args.GetInt("cols", 4096), tokens = args.GetInt("tokens", 1);
+        int threads = args.GetInt("threads", Environment.ProcessorCount);
+        double seconds = args.GetDouble("seconds", 2);
+        if (rows < 1 || cols < 1 || tokens < 1 || threads < 1) throw new CliUsageException("--rows, --cols, --tokens and --threads must be positive");
+        WorkerPool.SetDefaultThreadCount(threads);
+
+        output.WriteLine($"kernel path {KernelIsa.Selected} (VNNI {KernelIsa.VnniSupported}), threads {threads}, {rows} x {cols}, tokens {tokens}");
+        output.WriteLine("type      weight MB   best us/call   median us   GB/s (best)   Gelem/s (best)");
+        var random = new Random(42);
+        var x = new float[tokens * cols];
+        for (int i = 0; i < x.Length; i++) x[i] = SyntheticBlocks.Gaussian(random);
+        var y = new float[tokens * rows];
+        foreach (var type in types)
+        {
+            var info = GgmlTypeInfo.Of(type);
+            if (cols % info.BlockSize != 0) throw new CliUsageException($"--cols {cols} is not a multiple of {info.Name}'s block size {info.BlockSize}");
+            using var buffer = new NativeTensorBuffer($"bench.{info.Name}", type, [cols, rows]);
+            long bytes = buffer.ByteSize;
+            SyntheticBlocks.Fill(type, buffer.Bytes, random);
+            var weight = buffer.View;
+            {
+                MatrixProducts.MatMul(weight, x, tokens, y);
+                // Machines here are shared: the best call is the least disturbed one; the median shows the spread.
+                var times = new List<double>();
+                var clock = Stopwatch.StartNew();
+                while (clock.Elapsed.TotalSeconds < seconds || times.Count < 5)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    MatrixProducts.MatMul(weight, x, tokens, y);
+                    times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+                }
+                times.Sort();
+                double best = times[0], median = times[times.Count / 2];
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{info.Name,-8} {bytes / 1e6,10:F1} {best * 1e6,14:F0} {median * 1e6,11:F0} {bytes / best / 1e9,13:F2} {(double)rows * cols * tokens / best / 1e9,16:F2}"));
+            }
+        }
+        return 0;
+    }
+}

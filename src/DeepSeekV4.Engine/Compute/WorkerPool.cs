@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace DeepSeekV4.Engine.Compute;
+
+/// <summary>Work split into numbered chunks; <see cref="Execute"/> may run on any pool thread, each chunk exactly once.</summary>
+public interface IChunkedWork
+{
+    void Execute(int chunk);
+}
+
+/// <summary>
+/// A persistent set of worker threads for data-parallel kernels. <see cref="Run"/> hands out chunk numbers from a shared
+/// counter to the workers and the calling thread, and returns when all are done; nothing is allocated and no thread is
+/// created per call. Idle workers spin briefly (calls come in quick succession during a forward pass), then sleep.
+/// A call made while the pool is busy (another thread's product, or a nested call) runs on the caller alone.
+/// </summary>
+public sealed class WorkerPool : IDisposable
+{
+    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+    private static WorkerPool? _default;
+    private static readonly object DefaultGate = new();
+
+    private readonly Thread[] _threads;
+    private readonly object _gate = new();
+    private long _generation;
+    private int _sleepers;
+    private int _busy;
+    private IChunkedWork? _work;
+    private int _chunkCount;
+    private int _nextChunk;
+    private int _running;
+    private Exception? _failure;
+    private volatile bool _disposed;
+
+    /// <param name="threads">Threads that execute chunks, the caller included (so threads − 1 workers are started).</param>
+    public WorkerPool(int threads)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "a pool needs at least one thread");
+        ThreadCount = threads;
+        _threads = new Thread[threads - 1];
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"dsv4 worker {i + 1}" };
+            _threads[i].Start();
+        }
+    }
+
+    public int ThreadCount { get; }
+
+    /// <summary>The pool the tensor products use: the machine's logical cores unless set (e.g. by <c>--threads</c>).</summary>
+    public static WorkerPool Default
+    {
+        get
+        {
+            var pool = Volatile.Read(ref _default);
+            if (pool != null) return pool;
+            lock (DefaultGate) return _default ??= new WorkerPool(Environment.ProcessorCount);
+        }
+    }
+
+    /// <summary>Replaces the default pool with one of <paramref name="threads"/> threads (the old one is disposed).</summary>
+    public static void SetDefaultThreadCount(int threads)
+    {
+        var pool = new WorkerPool(threads);
+        WorkerPool? old;
+        lock (DefaultGate)
+        {
+            old = _default;
+            _default = pool;
+        }
+        old?.Dispose();
+    }
+
+    /// <summary>Executes chunks 0 … <paramref name="chunks"/> − 1 of <paramref name="work"/>, spread over the pool.</summary>
+    public void Run(IChunkedWork work, int chunks)
+    {
+        if (chunks <= 0) return;
+        if (chunks == 1 || _threads.Length == 0 || _disposed || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int i = 0; i < chunks; i++) work.Execute(i);
+            return;
+        }
+        try
+        {
+            _work = work;
+            _chunkCount = chunks;
+            _nextChunk = 0;
+            _failure = null;
+            _running = _threads.Length;
+            Interlocked.Increment(ref _generation);
+            if (Volatile.Read(ref _sleepers) > 0)
+                lock (_gate) Monitor.PulseAll(_gate);
+            DrainCapturingFailure(work);
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _running) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+            _work = null;
+            if (_failure is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>Executes chunks until none is left; on an exception, records it and stops the others from taking more.</summary>
+    private void DrainCapturingFailure(IChunkedWork work)
+    {
+        try
+        {
+            int chunk;
+            while ((chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunkCount) work.Execute(chunk);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, e, null);
+            Volatile.Write(ref _nextChunk, int.MaxValue / 2);
+        }
+    }
+
+    private void WorkerLoop()
+    {
+        long seen = 0;
+        while (true)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _generation) == seen)
+            {
+                if (_disposed) return;
+                if (Stopwatch.GetTimestamp() - start < SpinTicks)
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                    continue;
+                }
+                lock (_gate)
+                {
+                    Interlocked.Increment(ref _sleepers);
+                    while (Volatile.Read(ref _generation) == seen && !_disposed) Monitor.Wait(_gate);
+                    Interlocked.Decrement(ref _sleepers);
+                }
+            }
+            if (_disposed) return;
+            seen = Volatile.Read(ref _generation);
+            DrainCapturingFailure(_work!);
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        lock (_gate) Monitor.PulseAll(_gate);
+        foreach (var t in _threads) t.Join();
+    }
+}

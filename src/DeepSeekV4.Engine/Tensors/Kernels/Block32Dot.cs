@@ -1,0 +1,170 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace DeepSeekV4.Engine.Tensors.Kernels;
+
+/// <summary>
+/// Dot of a row of 32-element weight blocks (Q8_0, Q4_0, MXFP4) with Q8_0 activations: per block the exact integer sum
+/// Σ q·qx, times (weight scale · activation scale). Block b's product is added to accumulator b mod 8 and the eight
+/// accumulators are reduced in one fixed tree, so every path gives the same float32 result bit for bit.
+/// </summary>
+internal static unsafe class Block32Dot
+{
+    internal static float Run<T>(KernelPath path, byte* w, in ActivationRow x, int n) where T : IBlock32Weights => path switch
+    {
+        KernelPath.Avx512 => Avx512<T>(w, x, n / 32),
+        KernelPath.Avx2 => Avx2Path<T>(w, x, n / 32),
+        _ => Portable<T>(w, x, n / 32),
+    };
+
+    internal static float Portable<T>(byte* w, in ActivationRow x, int blocks) where T : IBlock32Weights
+    {
+        float* acc = stackalloc float[8];
+        for (int k = 0; k < 8; k++) acc[k] = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            byte* wb = w + b * T.BlockBytes;
+            sbyte* xq = x.Codes + 32 * b;
+            int isum = 0;
+            for (int j = 0; j < 32; j++) isum += T.Code(wb, j) * xq[j];
+            acc[b & 7] += isum * (T.Scale(wb) * x.Scales[b]);
+        }
+        float s0 = acc[0] + acc[4], s1 = acc[1] + acc[5], s2 = acc[2] + acc[6], s3 = acc[3] + acc[7];
+        return (s0 + s2) + (s1 + s3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Reduce(Vector256<float> acc)
+    {
+        var s = acc.GetLower() + acc.GetUpper();
+        var t = s + Sse.Shuffle(s, s, 0b01_00_11_10);
+        return t.ToScalar() + t.GetElement(1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<sbyte> Codes(in ActivationRow x, int b) => Avx.LoadAlignedVector256(x.Codes + 32 * b);
+
+    /// <summary>The last blocks % 8 blocks, added lane by lane as the portable path does (missing lanes add +0).</summary>
+    private static Vector256<float> Tail<T>(Vector256<float> acc, byte* w, in ActivationRow x, int first, int blocks) where T : IBlock32Weights
+    {
+        float* products = stackalloc float[8];
+        for (int k = 0; k < 8; k++) products[k] = 0;
+        for (int b = first; b < blocks; b++)
+        {
+            byte* wb = w + b * T.BlockBytes;
+            int isum = SimdInt8.Sum(SimdInt8.DotS8S8(T.Codes(wb), Codes(x, b)));
+            products[b & 7] = isum * (T.Scale(wb) * x.Scales[b]);
+        }
+        return acc + Avx.LoadVector256(products);
+    }
+
+    internal static float Avx2Path<T>(byte* w, in ActivationRow x, int blocks) where T : IBlock32Weights
+    {
+        var acc = Vector256<float>.Zero;
+        int b = 0;
+        for (; b + 8 <= blocks; b += 8)
+        {
+            byte* wb = w + b * T.BlockBytes;
+            var sums = SimdInt8.Sum8(
+                SimdInt8.DotS8S8(T.Codes(wb), Codes(x, b)),
+                SimdInt8.DotS8S8(T.Codes(wb + T.BlockBytes), Codes(x, b + 1)),
+                SimdInt8.DotS8S8(T.Codes(wb + 2 * T.BlockBytes), Codes(x, b + 2)),
+                SimdInt8.DotS8S8(T.Codes(wb + 3 * T.BlockBytes), Codes(x, b + 3)),
+                SimdInt8.DotS8S8(T.Codes(wb + 4 * T.BlockBytes), Codes(x, b + 4)),
+                SimdInt8.DotS8S8(T.Codes(wb + 5 * T.BlockBytes), Codes(x, b + 5)),
+                SimdInt8.DotS8S8(T.Codes(wb + 6 * T.BlockBytes), Codes(x, b + 6)),
+                SimdInt8.DotS8S8(T.Codes(wb + 7 * T.BlockBytes), Codes(x, b + 7)));
+            acc += Avx.ConvertToVector256Single(sums) * (T.Scales8(wb) * Avx.LoadVector256(x.Scales + b));
+        }
+        if (b < blocks) acc = Tail<T>(acc, w, x, b, blocks);
+        return Reduce(acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Pair<T>(byte* wb, in ActivationRow x, int b) where T : IBlock32Weights =>
+        SimdInt8.DotS8S8(SimdInt8.Join(T.Codes(wb), T.Codes(wb + T.BlockBytes)), Avx512BW.LoadAlignedVector512(x.Codes + 32 * b));
+
+    internal static float Avx512<T>(byte* w, in ActivationRow x, int blocks) where T : IBlock32Weights
+    {
+        var acc = Vector256<float>.Zero;
+        int b = 0;
+        for (; b + 8 <= blocks; b += 8)
+        {
+            byte* wb = w + b * T.BlockBytes;
+            var p01 = Pair<T>(wb, x, b);
+            var p23 = Pair<T>(wb + 2 * T.BlockBytes, x, b + 2);
+            var p45 = Pair<T>(wb + 4 * T.BlockBytes, x, b + 4);
+            var p67 = Pair<T>(wb + 6 * T.BlockBytes, x, b + 6);
+            var sums = SimdInt8.Sum8(p01.GetLower(), p01.GetUpper(), p23.GetLower(), p23.GetUpper(),
+                p45.GetLower(), p45.GetUpper(), p67.GetLower(), p67.GetUpper());
+            acc += Avx.ConvertToVector256Single(sums) * (T.Scales8(wb) * Avx.LoadVector256(x.Scales + b));
+        }
+        if (b < blocks) acc = Tail<T>(acc, w, x, b, blocks);
+        return Reduce(acc);
+    }
+}
+
+/// <summary>How one 32-element weight format exposes its blocks to <see cref="Block32Dot"/>.</summary>
+internal unsafe interface IBlock32Weights
+{
+    static abstract int BlockBytes { get; }
+    /// <summary>The signed integer code of element j (weight = scale · code).</summary>
+    static abstract int Code(byte* block, int j);
+    static abstract float Scale(byte* block);
+    /// <summary>The 32 codes as signed bytes (|code| ≤ 128).</summary>
+    static abstract Vector256<sbyte> Codes(byte* block);
+    /// <summary>The scales of 8 consecutive blocks.</summary>
+    static abstract Vector256<float> Scales8(byte* blocks);
+}
+
+internal unsafe struct Q8_0Weights : IBlock32Weights
+{
+    public static int BlockBytes => 34;
+    public static int Code(byte* block, int j) => (sbyte)block[2 + j];
+    public static float Scale(byte* block) => HalfVector.ToSingle(*(ushort*)block);
+    public static Vector256<sbyte> Codes(byte* block) => Avx.LoadVector256((sbyte*)(block + 2));
+    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(
+        Avx2.GatherVector256((uint*)b, Vector256.Create(0, 34, 68, 102, 136, 170, 204, 238), 1) & Vector256.Create(0xFFFFu));
+}
+
+internal unsafe struct Q4_0Weights : IBlock32Weights
+{
+    public static int BlockBytes => 18;
+    public static int Code(byte* block, int j) => (j < 16 ? block[2 + j] & 0xF : block[2 + j - 16] >> 4) - 8;
+    public static float Scale(byte* block) => HalfVector.ToSingle(*(ushort*)block);
+
+    public static Vector256<sbyte> Codes(byte* block)
+    {
+        var q = Sse2.LoadVector128(block + 2);
+        var nibbles = Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
+        return (nibbles.AsSByte() - Vector256.Create((sbyte)8));
+    }
+
+    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(
+        Avx2.GatherVector256((uint*)b, Vector256.Create(0, 18, 36, 54, 72, 90, 108, 126), 1) & Vector256.Create(0xFFFFu));
+}
+
+internal unsafe struct Mxfp4Weights : IBlock32Weights
+{
+    private static readonly float[] E8M0 = Tables.GgmlTables.Mxfp4E8M0Scale;
+    private static readonly sbyte[] Values = Tables.GgmlTables.KValuesMxfp4;
+    private static readonly Vector256<sbyte> Table = Vector256.Create(Vector128.Create(Values));
+
+    public static int BlockBytes => 17;
+    public static int Code(byte* block, int j) => Values[j < 16 ? block[1 + j] & 0xF : block[1 + j - 16] >> 4];
+    public static float Scale(byte* block) => E8M0[*block];
+
+    public static Vector256<sbyte> Codes(byte* block)
+    {
+        var q = Sse2.LoadVector128(block + 1);
+        var nibbles = Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
+        return Avx2.Shuffle(Table, nibbles.AsSByte());
+    }
+
+    public static Vector256<float> Scales8(byte* b)
+    {
+        var e = Avx2.GatherVector256((int*)b, Vector256.Create(0, 17, 34, 51, 68, 85, 102, 119), 1) & Vector256.Create(0xFF);
+        fixed (float* table = E8M0) return Avx2.GatherVector256(table, e, 4);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
+
+namespace DeepSeekV4.Engine.Tensors.Kernels;
+
+/// <summary>
+/// IQ2_XS · Q8_K: 9-bit grid index and 7-bit sign index per 8 elements; two odd scales 2s + 1 per 32 (one per 16);
+/// block value d·dx·Σ, row total × 1/8.
+/// </summary>
+internal unsafe struct Iq2XsDot : ISuperBlockKernel
+{
+    public static int BlockBytes => 74;
+
+    public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
+    {
+        ushort* qs = (ushort*)(w + 2);
+        int scaled = 0;
+        for (int ib = 0; ib < 8; ib++)
+        {
+            int sc = w[66 + ib];
+            for (int half = 0; half < 2; half++)
+            {
+                int sum = 0;
+                for (int l = 2 * half; l < 2 * half + 2; l++)
+                {
+                    int q = qs[4 * ib + l];
+                    ulong grid = IqTables.Iq2XsGrid[q & 511];
+                    int signs = IqTables.KSigns[q >> 9];
+                    for (int j = 0; j < 8; j++)
+                    {
+                        int v = (byte)(grid >> (8 * j)) * x[32 * ib + 8 * l + j];
+                        sum += (signs >> j & 1) != 0 ? -v : v;
+                    }
+                }
+                scaled += (2 * ((sc >> (4 * half)) & 0xF) + 1) * sum;
+            }
+        }
+        return new BlockSums(scaled, 0);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<byte> Grid, Vector256<sbyte> Signs, Vector256<short> Scales) Group(byte* w, int ib)
+    {
+        ushort* q = (ushort*)(w + 2) + 4 * ib;
+        var grid = Vector256.Create(IqTables.Iq2XsGrid[q[0] & 511], IqTables.Iq2XsGrid[q[1] & 511],
+            IqTables.Iq2XsGrid[q[2] & 511], IqTables.Iq2XsGrid[q[3] & 511]).AsByte();
+        var signs = Vector256.Create(IqTables.KSigns64[q[0] >> 9], IqTables.KSigns64[q[1] >> 9],
+            IqTables.KSigns64[q[2] >> 9], IqTables.KSigns64[q[3] >> 9]).AsSByte();
+        int sc = w[66 + ib];
+        return (grid, signs, Scales(2 * (sc & 0xF) + 1, 2 * (sc >> 4) + 1));
+    }
+
+    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector256<int>.Zero;
+        for (int ib = 0; ib < 8; ib++)
+        {
+            var (grid, signs, scales) = Group(w, ib);
+            acc = AddScaled(acc, grid, ApplySigns(Load(x + 32 * ib), signs), scales);
+        }
+        return new BlockSums(Vector256.Sum(acc), 0);
+    }
+
+    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector512<int>.Zero;
+        for (int ib = 0; ib < 8; ib += 2)
+        {
+            var (g0, s0, c0) = Group(w, ib);
+            var (g1, s1, c1) = Group(w, ib + 1);
+            acc = AddScaled(acc, SimdInt8.Join(g0, g1), ApplySigns(Load2(x + 32 * ib, x + 32 * ib + 32), SimdInt8.Join(s0, s1)), SimdInt8.Join(c0, c1));
+        }
+        return new BlockSums(Vector512.Sum(acc), 0);
+    }
+
+    public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;
+
+    public static float Finish(float sum) => 0.125f * sum;
+}

@@ -1,0 +1,82 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
+
+namespace DeepSeekV4.Engine.Tensors.Kernels;
+
+/// <summary>
+/// IQ2_XXS · Q8_K: per 32 elements, ls = 2s + 1 times Σ grid·sign·qx (signs applied to the activations);
+/// block value d·dx·Σ, row total × 1/8.
+/// </summary>
+internal unsafe struct Iq2XxsDot : ISuperBlockKernel
+{
+    public static int BlockBytes => 66;
+
+    public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
+    {
+        int scaled = 0;
+        for (int ib = 0; ib < 8; ib++)
+        {
+            uint indices = *(uint*)(w + 2 + 8 * ib);
+            uint aux = *(uint*)(w + 6 + 8 * ib);
+            int sum = 0;
+            for (int l = 0; l < 4; l++)
+            {
+                ulong grid = IqTables.Iq2XxsGrid[(indices >> (8 * l)) & 0xFF];
+                int signs = IqTables.KSigns[(aux >> (7 * l)) & 127];
+                for (int j = 0; j < 8; j++)
+                {
+                    int v = (byte)(grid >> (8 * j)) * x[32 * ib + 8 * l + j];
+                    sum += (signs >> j & 1) != 0 ? -v : v;
+                }
+            }
+            scaled += (2 * (int)(aux >> 28) + 1) * sum;
+        }
+        return new BlockSums(scaled, 0);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<byte> Grid, Vector256<sbyte> Signs) Group(byte* w, int ib)
+    {
+        uint indices = *(uint*)(w + 2 + 8 * ib);
+        uint aux = *(uint*)(w + 6 + 8 * ib);
+        var grid = Vector256.Create(IqTables.Iq2XxsGrid[indices & 0xFF], IqTables.Iq2XxsGrid[(indices >> 8) & 0xFF],
+            IqTables.Iq2XxsGrid[(indices >> 16) & 0xFF], IqTables.Iq2XxsGrid[indices >> 24]).AsByte();
+        var signs = Vector256.Create(IqTables.KSigns64[aux & 127], IqTables.KSigns64[(aux >> 7) & 127],
+            IqTables.KSigns64[(aux >> 14) & 127], IqTables.KSigns64[(aux >> 21) & 127]).AsSByte();
+        return (grid, signs);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Scale(byte* w, int ib) => 2 * (int)(*(uint*)(w + 6 + 8 * ib) >> 28) + 1;
+
+    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector256<int>.Zero;
+        for (int ib = 0; ib < 8; ib++)
+        {
+            var (grid, signs) = Group(w, ib);
+            int ls = Scale(w, ib);
+            acc = AddScaled(acc, grid, ApplySigns(Load(x + 32 * ib), signs), Scales(ls, ls));
+        }
+        return new BlockSums(Vector256.Sum(acc), 0);
+    }
+
+    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector512<int>.Zero;
+        for (int ib = 0; ib < 8; ib += 2)
+        {
+            var (g0, s0) = Group(w, ib);
+            var (g1, s1) = Group(w, ib + 1);
+            int l0 = Scale(w, ib), l1 = Scale(w, ib + 1);
+            acc = AddScaled(acc, SimdInt8.Join(g0, g1), ApplySigns(Load2(x + 32 * ib, x + 32 * ib + 32), SimdInt8.Join(s0, s1)), Scales(l0, l0, l1, l1));
+        }
+        return new BlockSums(Vector512.Sum(acc), 0);
+    }
+
+    public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;
+
+    public static float Finish(float sum) => 0.125f * sum;
+}

@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
+
+namespace DeepSeekV4.Engine.Tensors.Kernels;
+
+/// <summary>
+/// IQ3_XXS · Q8_K: two 4-value grid entries and one 7-bit sign index per 8 elements, odd scale 2s + 1 per 32;
+/// block value d·dx·Σ, row total × 1/4.
+/// </summary>
+internal unsafe struct Iq3XxsDot : ISuperBlockKernel
+{
+    public static int BlockBytes => 98;
+
+    public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
+    {
+        byte* qs = w + 2;
+        int scaled = 0;
+        for (int ib = 0; ib < 8; ib++)
+        {
+            uint aux = *(uint*)(w + 66 + 4 * ib);
+            int sum = 0;
+            for (int l = 0; l < 4; l++)
+            {
+                ulong grid = IqTables.Iq3XxsGrid[qs[8 * ib + 2 * l]] | ((ulong)IqTables.Iq3XxsGrid[qs[8 * ib + 2 * l + 1]] << 32);
+                int signs = IqTables.KSigns[(aux >> (7 * l)) & 127];
+                for (int j = 0; j < 8; j++)
+                {
+                    int v = (byte)(grid >> (8 * j)) * x[32 * ib + 8 * l + j];
+                    sum += (signs >> j & 1) != 0 ? -v : v;
+                }
+            }
+            scaled += (2 * (int)(aux >> 28) + 1) * sum;
+        }
+        return new BlockSums(scaled, 0);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<byte> Grid, Vector256<sbyte> Signs, int Scale) Group(byte* w, int ib)
+    {
+        byte* q = w + 2 + 8 * ib;
+        uint* g = IqTables.Iq3XxsGrid;
+        var grid = Vector256.Create(g[q[0]], g[q[1]], g[q[2]], g[q[3]], g[q[4]], g[q[5]], g[q[6]], g[q[7]]).AsByte();
+        uint aux = *(uint*)(w + 66 + 4 * ib);
+        var signs = Vector256.Create(IqTables.KSigns64[aux & 127], IqTables.KSigns64[(aux >> 7) & 127],
+            IqTables.KSigns64[(aux >> 14) & 127], IqTables.KSigns64[(aux >> 21) & 127]).AsSByte();
+        return (grid, signs, 2 * (int)(aux >> 28) + 1);
+    }
+
+    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector256<int>.Zero;
+        for (int ib = 0; ib < 8; ib++)
+        {
+            var (grid, signs, ls) = Group(w, ib);
+            acc = AddScaled(acc, grid, ApplySigns(Load(x + 32 * ib), signs), Scales(ls, ls));
+        }
+        return new BlockSums(Vector256.Sum(acc), 0);
+    }
+
+    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector512<int>.Zero;
+        for (int ib = 0; ib < 8; ib += 2)
+        {
+            var (g0, s0, l0) = Group(w, ib);
+            var (g1, s1, l1) = Group(w, ib + 1);
+            acc = AddScaled(acc, SimdInt8.Join(g0, g1), ApplySigns(Load2(x + 32 * ib, x + 32 * ib + 32), SimdInt8.Join(s0, s1)), Scales(l0, l0, l1, l1));
+        }
+        return new BlockSums(Vector512.Sum(acc), 0);
+    }
+
+    public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;
+
+    public static float Finish(float sum) => 0.25f * sum;
+}

@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
+
+namespace DeepSeekV4.Engine.Tensors.Kernels;
+
+/// <summary>
+/// IQ4_XS · Q8_K: 4-bit indices into the non-linear int8 codebook, a 6-bit scale ls per 32 standing for ls − 32;
+/// block value d·dx·Σ (ls − 32)·Σ kvalue·qx.
+/// </summary>
+internal unsafe struct Iq4XsDot : ISuperBlockKernel
+{
+    public static int BlockBytes => 136;
+
+    private static readonly Vector256<sbyte> Codebook = Vector256.Create(Vector128.Create(Tables.GgmlTables.KValuesIq4Nl));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Scale(byte* w, int ib) =>
+        (((w[4 + ib / 2] >> (4 * (ib % 2))) & 0xF) | (((*(ushort*)(w + 2) >> (2 * ib)) & 3) << 4)) - 32;
+
+    public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
+    {
+        int scaled = 0;
+        for (int ib = 0; ib < 8; ib++)
+        {
+            byte* qs = w + 8 + 16 * ib;
+            int sum = 0;
+            for (int j = 0; j < 16; j++)
+                sum += IqTables.KValuesIq4Nl[qs[j] & 0xF] * x[32 * ib + j] + IqTables.KValuesIq4Nl[qs[j] >> 4] * x[32 * ib + 16 + j];
+            scaled += Scale(w, ib) * sum;
+        }
+        return new BlockSums(scaled, 0);
+    }
+
+    /// <summary>The 32 codebook values of group ib (low nibbles are its first 16 elements).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<sbyte> Values(byte* w, int ib)
+    {
+        var q = Sse2.LoadVector128(w + 8 + 16 * ib);
+        var nibbles = Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
+        return Avx2.Shuffle(Codebook, nibbles.AsSByte());
+    }
+
+    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector256<int>.Zero;
+        for (int ib = 0; ib < 8; ib++)
+        {
+            var v = Values(w, ib);
+            int ls = Scale(w, ib);
+            acc = AddScaled(acc, Avx2.Abs(v), Avx2.Sign(Load(x + 32 * ib), v), Scales(ls, ls));
+        }
+        return new BlockSums(Vector256.Sum(acc), 0);
+    }
+
+    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector512<int>.Zero;
+        for (int ib = 0; ib < 8; ib += 2)
+        {
+            var v = SimdInt8.Join(Values(w, ib), Values(w, ib + 1));
+            var xs = Load2(x + 32 * ib, x + 32 * ib + 32);
+            var signed = Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<sbyte>.Zero), Vector512<sbyte>.Zero - xs, xs);
+            int l0 = Scale(w, ib), l1 = Scale(w, ib + 1);
+            acc = AddScaled(acc, Avx512BW.Abs(v), signed, Scales(l0, l0, l1, l1));
+        }
+        return new BlockSums(Vector512.Sum(acc), 0);
+    }
+
+    public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;
+
+    public static float Finish(float sum) => sum;
+}

@@ -1,0 +1,87 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
+
+namespace DeepSeekV4.Engine.Tensors.Kernels;
+
+/// <summary>
+/// Q2_K · Q8_K: 2-bit codes, 16 groups of 16 with a 4-bit scale and a 4-bit min each;
+/// block value d·dx·Σ sc·Σ q·qx − dmin·dx·Σ m·(group sum).
+/// </summary>
+internal unsafe struct Q2_KDot : ISuperBlockKernel
+{
+    public static int BlockBytes => 84;
+
+    private static int Mins(byte* w, short* groupSums)
+    {
+        int mins = 0;
+        for (int j = 0; j < 16; j++) mins += (w[j] >> 4) * groupSums[j];
+        return mins;
+    }
+
+    public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
+    {
+        int scaled = 0;
+        for (int h = 0; h < 2; h++)
+        {
+            byte* q = w + 16 + 32 * h;
+            for (int j = 0; j < 4; j++)
+            {
+                sbyte* xg = x + 128 * h + 32 * j;
+                int first = 0, second = 0;
+                for (int l = 0; l < 16; l++)
+                {
+                    first += ((q[l] >> (2 * j)) & 3) * xg[l];
+                    second += ((q[l + 16] >> (2 * j)) & 3) * xg[l + 16];
+                }
+                scaled += (w[8 * h + 2 * j] & 0xF) * first + (w[8 * h + 2 * j + 1] & 0xF) * second;
+            }
+        }
+        return new BlockSums(scaled, Mins(w, groupSums));
+    }
+
+    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector256<int>.Zero;
+        var three = Vector256.Create((byte)3);
+        for (int h = 0; h < 2; h++)
+        {
+            var q = Avx.LoadVector256(w + 16 + 32 * h);
+            for (int j = 0; j < 4; j++)
+            {
+                int s = 8 * h + 2 * j;
+                acc = AddScaled(acc, q & three, Load(x + 128 * h + 32 * j), Scales(w[s] & 0xF, w[s + 1] & 0xF));
+                q = Avx2.ShiftRightLogical(q.AsUInt16(), 2).AsByte();
+            }
+        }
+        return new BlockSums(Vector256.Sum(acc), Mins(w, groupSums));
+    }
+
+    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
+    {
+        var acc = Vector512<int>.Zero;
+        var three = Vector512.Create((byte)3);
+        for (int h = 0; h < 2; h++)
+        {
+            var q256 = Avx.LoadVector256(w + 16 + 32 * h);
+            var q = SimdInt8.Join(q256, Avx2.ShiftRightLogical(q256.AsUInt16(), 2).AsByte());
+            for (int j = 0; j < 4; j += 2)
+            {
+                int s = 8 * h + 2 * j;
+                acc = AddScaled(acc, q & three, Load2(x + 128 * h + 32 * j, x + 128 * h + 32 * j + 32),
+                    Scales(w[s] & 0xF, w[s + 1] & 0xF, w[s + 2] & 0xF, w[s + 3] & 0xF));
+                q = Avx512BW.ShiftRightLogical(q.AsUInt16(), 4).AsByte();
+            }
+        }
+        return new BlockSums(Vector512.Sum(acc), Mins(w, groupSums));
+    }
+
+    public static float Combine(byte* w, float activationScale, BlockSums sums)
+    {
+        float d = KernelMath.Half(w + 80) * activationScale;
+        float dmin = KernelMath.Half(w + 82) * activationScale;
+        return d * sums.Scaled - dmin * sums.Mins;
+    }
+
+    public static float Finish(float sum) => sum;
+}
