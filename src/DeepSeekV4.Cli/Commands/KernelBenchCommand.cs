@@ -27,7 +27,7 @@ public sealed class KernelBenchCommand : ICliCommand
         if (rows < 1 || cols < 1 || tokens < 1 || threads < 1) throw new CliUsageException("--rows, --cols, --tokens and --threads must be positive");
         WorkerPool.SetDefaultThreadCount(threads);
 
-        output.WriteLine($"kernel path {KernelIsa.Selected} (VNNI {KernelIsa.VnniSupported}), threads {threads}, {rows} x {cols}, tokens {tokens}");
+        output.WriteLine($"kernel path {KernelIsa.Selected} (256-bit-preferring kernels: {KernelIsa.Selected256}; VNNI {KernelIsa.VnniSupported}), threads {threads}, {rows} x {cols}, tokens {tokens}");
         output.WriteLine("type      weight MB   best us/call   median us   GB/s (best)   Gelem/s (best)");
         var random = new Random(42);
         var x = new float[tokens * cols];

@@ -108,6 +108,7 @@ public static unsafe class MatrixProducts
     private sealed class ProductJob : IChunkedWork
     {
         private BlockFormat? _format;
+        private KernelPath _path;
         private byte* _weights;
         private int _weightRowBytes;
         private ActivationRow* _activations;
@@ -122,6 +123,7 @@ public static unsafe class MatrixProducts
         public void Set(BlockFormat format, TensorView weight, ActivationRow* activations, int tokens, float* y, int outputs, int firstRow, int rowCount)
         {
             _format = format;
+            _path = format.KernelPath;
             _weights = (byte*)weight.Address;
             _weightRowBytes = weight.RowBytes;
             _n = weight.RowLength;
@@ -154,7 +156,7 @@ public static unsafe class MatrixProducts
             {
                 byte* row = _weights + (long)r * _weightRowBytes;
                 for (int t = 0; t < _tokens; t++)
-                    _y[(long)t * _outputs + r] = format.DotRow(KernelIsa.Selected, row, _activations[t], _n);
+                    _y[(long)t * _outputs + r] = format.DotRow(_path, row, _activations[t], _n);
             }
         }
     }

@@ -59,8 +59,11 @@ public abstract class BlockFormat
         Dequantizer.CheckLengths(GgmlTypeInfo.Of(DotActivation), n, activation.Length);
         var a = Kernels.ActivationRow.FromBlocks(DotActivation, activation, n, (_activationScratch ??= new()).Get(Kernels.ActivationRow.BufferBytes(DotActivation, n)));
         fixed (byte* w = row)
-            return DotRow(Kernels.KernelIsa.Selected, w, a, n);
+            return DotRow(KernelPath, w, a, n);
     }
+
+    /// <summary>The instruction-set path <see cref="MatrixProducts"/> and <see cref="DotRow(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int)"/> use for this format.</summary>
+    internal virtual Kernels.KernelPath KernelPath => Kernels.KernelIsa.Selected;
 
     /// <summary>
     /// The unchecked kernel behind <see cref="DotRow(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int)"/>, on the given

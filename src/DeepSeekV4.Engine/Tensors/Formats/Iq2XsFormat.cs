@@ -26,6 +26,8 @@ public sealed class Iq2XsFormat() : BlockFormat(GgmlType.IQ2_XS)
         }
     }
 
+    internal override Kernels.KernelPath KernelPath => Kernels.KernelIsa.Selected256;
+
     public override GgmlType DotActivation => GgmlType.Q8_K;
 
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>

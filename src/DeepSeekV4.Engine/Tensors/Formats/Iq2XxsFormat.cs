@@ -23,6 +23,8 @@ public sealed class Iq2XxsFormat() : BlockFormat(GgmlType.IQ2_XXS)
         }
     }
 
+    internal override Kernels.KernelPath KernelPath => Kernels.KernelIsa.Selected256;
+
     public override GgmlType DotActivation => GgmlType.Q8_K;
 
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>

@@ -17,6 +17,8 @@ public sealed class Iq4XsFormat() : BlockFormat(GgmlType.IQ4_XS)
         }
     }
 
+    internal override Kernels.KernelPath KernelPath => Kernels.KernelIsa.Selected256;
+
     public override GgmlType DotActivation => GgmlType.Q8_K;
 
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>

@@ -30,6 +30,8 @@ public sealed class Q4_0Format() : BlockFormat(GgmlType.Q4_0)
         }
     }
 
+    internal override Kernels.KernelPath KernelPath => Kernels.KernelIsa.Selected256;
+
     public override GgmlType DotActivation => GgmlType.Q8_0;
 
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>

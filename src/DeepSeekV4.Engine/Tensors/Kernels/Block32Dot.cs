@@ -18,6 +18,7 @@ internal static unsafe class Block32Dot
         _ => Portable<T>(w, x, n / 32),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Portable<T>(byte* w, in ActivationRow x, int blocks) where T : IBlock32Weights
     {
         float* acc = stackalloc float[8];
@@ -59,6 +60,7 @@ internal static unsafe class Block32Dot
         return acc + Avx.LoadVector256(products);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Avx2Path<T>(byte* w, in ActivationRow x, int blocks) where T : IBlock32Weights
     {
         var acc = Vector256<float>.Zero;
@@ -85,6 +87,7 @@ internal static unsafe class Block32Dot
     private static Vector512<int> Pair<T>(byte* wb, in ActivationRow x, int b) where T : IBlock32Weights =>
         SimdInt8.DotS8S8(SimdInt8.Join(T.Codes(wb), T.Codes(wb + T.BlockBytes)), Avx512BW.LoadAlignedVector512(x.Codes + 32 * b));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Avx512<T>(byte* w, in ActivationRow x, int blocks) where T : IBlock32Weights
     {
         var acc = Vector256<float>.Zero;

@@ -18,6 +18,7 @@ internal static unsafe class FloatDots
         _ => Portable<T>(w, x, n),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Portable<T>(byte* w, float* x, int n) where T : IFloatRow
     {
         float sum = 0;
@@ -25,6 +26,7 @@ internal static unsafe class FloatDots
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Avx2Path<T>(byte* w, float* x, int n) where T : IFloatRow
     {
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
@@ -42,6 +44,7 @@ internal static unsafe class FloatDots
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Avx512<T>(byte* w, float* x, int n) where T : IFloatRow
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;

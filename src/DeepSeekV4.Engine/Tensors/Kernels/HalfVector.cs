@@ -30,6 +30,13 @@ internal static class HalfVector
         return Vector512.AsSingle(Vector512.AsUInt32(result) | ((halfBits & Vector512.Create(0x8000u)) << 16));
     }
 
+    /// <summary>The same widening for one value, branch-free (the BCL's software conversion is slower).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ToSingle(ushort bits) => (float)BitConverter.UInt16BitsToHalf(bits);
+    public static float ToSingle(ushort bits)
+    {
+        uint magnitude = (uint)(bits & 0x7FFF) << 13;
+        float value = BitConverter.UInt32BitsToSingle(magnitude) * 5.192296858534828e33f;
+        uint result = magnitude >= 0x7C00u << 13 ? magnitude | 0x7F800000u : BitConverter.SingleToUInt32Bits(value);
+        return BitConverter.UInt32BitsToSingle(result | (uint)(bits & 0x8000) << 16);
+    }
 }

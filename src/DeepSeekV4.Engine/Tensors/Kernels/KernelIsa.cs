@@ -26,7 +26,16 @@ public static class KernelIsa
 
     public static bool VnniSupported => AvxVnni.IsSupported;
 
-    public static readonly KernelPath Selected = Choose(Environment.GetEnvironmentVariable("DSV4_KERNELS"));
+    private static readonly string? Requested = Environment.GetEnvironmentVariable("DSV4_KERNELS");
+
+    public static readonly KernelPath Selected = Choose(Requested);
+
+    /// <summary>
+    /// The path for kernels whose 512-bit version measured no faster than the 256-bit one on the machines here (AMD Zen 4
+    /// runs 512-bit integer work as two 256-bit halves, and .NET exposes VNNI only at 256 bits): AVX2 unless
+    /// DSV4_KERNELS asks for a path explicitly.
+    /// </summary>
+    public static readonly KernelPath Selected256 = Selected == KernelPath.Avx512 && string.IsNullOrWhiteSpace(Requested) ? KernelPath.Avx2 : Selected;
 
     internal static readonly bool UseAvx512 = Selected == KernelPath.Avx512;
     internal static readonly bool UseAvx2 = Selected == KernelPath.Avx2;

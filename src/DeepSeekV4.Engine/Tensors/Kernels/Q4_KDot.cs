@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
@@ -12,7 +13,7 @@ internal unsafe struct Q4_KDot : ISuperBlockKernel
 {
     public static int BlockBytes => 144;
 
-    /// <summary>The 8 scales and 8 mins of a Q4_K/Q5_K block, and the min sum Σ m_j·(group sums of sub-block j).</summary>
+    /// <summary>The 8 scales and 8 mins of a Q4_K/Q5_K block (ggml's get_scale_min_k4), and Σ m_j·(group sums of sub-block j).</summary>
     internal static int Unpack(byte* w, short* groupSums, int* scales)
     {
         var packed = new ReadOnlySpan<byte>(w + 4, 12);
@@ -24,6 +25,25 @@ internal unsafe struct Q4_KDot : ISuperBlockKernel
             mins += m * (groupSums[2 * j] + groupSums[2 * j + 1]);
         }
         return mins;
+    }
+
+    /// <summary>
+    /// The same unpacking with whole-word masks: returns the 8 scales as bytes of one ulong and Σ m_j·(group sums).
+    /// Scales 0–3 are the low 6 bits of bytes 0–3, scales 4–7 the low nibbles of bytes 8–11 with bits 6–7 of bytes 0–3
+    /// on top; mins likewise from bytes 4–7 and the high nibbles of 8–11.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong UnpackFast(byte* w, short* groupSums, out int mins)
+    {
+        uint u0 = *(uint*)(w + 4), u1 = *(uint*)(w + 8), u2 = *(uint*)(w + 12);
+        const uint low6 = 0x3F3F3F3F, low4 = 0x0F0F0F0F, low2 = 0x03030303;
+        ulong scales = (u0 & low6) | (ulong)((u2 & low4) | (((u0 >> 6) & low2) << 4)) << 32;
+        ulong minBytes = (u1 & low6) | (ulong)(((u2 >> 4) & low4) | (((u1 >> 6) & low2) << 4)) << 32;
+        // Σ m_j·(s_2j + s_2j+1): each min widened to the two 16-lane group sums it covers.
+        var m = Sse2.UnpackLow(Vector128.CreateScalar(minBytes).AsByte(), Vector128.CreateScalar(minBytes).AsByte());
+        var products = Avx2.MultiplyAddAdjacent(Avx.LoadVector256(groupSums), Avx2.ConvertToVector256Int16(m));
+        mins = Vector256.Sum(products);
+        return scales;
     }
 
     public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
@@ -47,34 +67,37 @@ internal unsafe struct Q4_KDot : ISuperBlockKernel
 
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
-        int* sc = stackalloc int[8];
-        int mins = Unpack(w, groupSums, sc);
+        ulong sc = UnpackFast(w, groupSums, out int mins);
         byte* qs = w + 16;
         var acc = Vector256<int>.Zero;
         for (int c = 0; c < 4; c++)
         {
             var q = Avx.LoadVector256(qs + 32 * c);
-            acc = AddScaled(acc, LowNibbles(q), Load(x + 64 * c), Scales(sc[2 * c], sc[2 * c]));
-            acc = AddScaled(acc, HighNibbles(q), Load(x + 64 * c + 32), Scales(sc[2 * c + 1], sc[2 * c + 1]));
+            acc = AddScaled(acc, LowNibbles(q), Load(x + 64 * c), Vector256.Create((short)(byte)(sc >> (16 * c))));
+            acc = AddScaled(acc, HighNibbles(q), Load(x + 64 * c + 32), Vector256.Create((short)(byte)(sc >> (16 * c + 8))));
         }
         return new BlockSums(Vector256.Sum(acc), mins);
     }
 
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
-        int* sc = stackalloc int[8];
-        int mins = Unpack(w, groupSums, sc);
+        ulong sc = UnpackFast(w, groupSums, out int mins);
         byte* qs = w + 16;
         var acc = Vector512<int>.Zero;
         for (int k = 0; k < 2; k++)
         {
             var q = Avx512BW.LoadVector512(qs + 64 * k);
             int c = 2 * k;
-            acc = AddScaled(acc, LowNibbles(q), Load2(x + 64 * c, x + 64 * c + 64), Scales(sc[2 * c], sc[2 * c], sc[2 * c + 2], sc[2 * c + 2]));
-            acc = AddScaled(acc, HighNibbles(q), Load2(x + 64 * c + 32, x + 64 * c + 96), Scales(sc[2 * c + 1], sc[2 * c + 1], sc[2 * c + 3], sc[2 * c + 3]));
+            acc = AddScaled(acc, LowNibbles(q), Load2(x + 64 * c, x + 64 * c + 64), Pairs(sc, 2 * c, 2 * c + 2));
+            acc = AddScaled(acc, HighNibbles(q), Load2(x + 64 * c + 32, x + 64 * c + 96), Pairs(sc, 2 * c + 1, 2 * c + 3));
         }
         return new BlockSums(Vector512.Sum(acc), mins);
     }
+
+    /// <summary>Scale byte a for the lower 32 elements, byte b for the upper 32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<short> Pairs(ulong scales, int a, int b) =>
+        SimdInt8.Join(Vector256.Create((short)(byte)(scales >> (8 * a))), Vector256.Create((short)(byte)(scales >> (8 * b))));
 
     public static float Combine(byte* w, float activationScale, BlockSums sums)
     {

@@ -42,24 +42,22 @@ internal unsafe struct Q5_KDot : ISuperBlockKernel
 
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
-        int* sc = stackalloc int[8];
-        int mins = Q4_KDot.Unpack(w, groupSums, sc);
+        ulong sc = Q4_KDot.UnpackFast(w, groupSums, out int mins);
         var qh = Avx.LoadVector256(w + 16);
         byte* qs = w + 48;
         var acc = Vector256<int>.Zero;
         for (int c = 0; c < 4; c++)
         {
             var q = Avx.LoadVector256(qs + 32 * c);
-            acc = AddScaled(acc, LowNibbles(q) | FifthBit(qh, 2 * c), Load(x + 64 * c), Scales(sc[2 * c], sc[2 * c]));
-            acc = AddScaled(acc, HighNibbles(q) | FifthBit(qh, 2 * c + 1), Load(x + 64 * c + 32), Scales(sc[2 * c + 1], sc[2 * c + 1]));
+            acc = AddScaled(acc, LowNibbles(q) | FifthBit(qh, 2 * c), Load(x + 64 * c), Vector256.Create((short)(byte)(sc >> (16 * c))));
+            acc = AddScaled(acc, HighNibbles(q) | FifthBit(qh, 2 * c + 1), Load(x + 64 * c + 32), Vector256.Create((short)(byte)(sc >> (16 * c + 8))));
         }
         return new BlockSums(Vector256.Sum(acc), mins);
     }
 
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
-        int* sc = stackalloc int[8];
-        int mins = Q4_KDot.Unpack(w, groupSums, sc);
+        ulong sc = Q4_KDot.UnpackFast(w, groupSums, out int mins);
         var qh256 = Avx.LoadVector256(w + 16);
         var qh = SimdInt8.Join(qh256, qh256);
         byte* qs = w + 48;
@@ -68,10 +66,8 @@ internal unsafe struct Q5_KDot : ISuperBlockKernel
         {
             var q = Avx512BW.LoadVector512(qs + 64 * k);
             int c = 2 * k;
-            acc = AddScaled(acc, LowNibbles(q) | FifthBit(qh, 2 * c, 2 * c + 2), Load2(x + 64 * c, x + 64 * c + 64),
-                Scales(sc[2 * c], sc[2 * c], sc[2 * c + 2], sc[2 * c + 2]));
-            acc = AddScaled(acc, HighNibbles(q) | FifthBit(qh, 2 * c + 1, 2 * c + 3), Load2(x + 64 * c + 32, x + 64 * c + 96),
-                Scales(sc[2 * c + 1], sc[2 * c + 1], sc[2 * c + 3], sc[2 * c + 3]));
+            acc = AddScaled(acc, LowNibbles(q) | FifthBit(qh, 2 * c, 2 * c + 2), Load2(x + 64 * c, x + 64 * c + 64), Q4_KDot.Pairs(sc, 2 * c, 2 * c + 2));
+            acc = AddScaled(acc, HighNibbles(q) | FifthBit(qh, 2 * c + 1, 2 * c + 3), Load2(x + 64 * c + 32, x + 64 * c + 96), Q4_KDot.Pairs(sc, 2 * c + 1, 2 * c + 3));
         }
         return new BlockSums(Vector512.Sum(acc), mins);
     }

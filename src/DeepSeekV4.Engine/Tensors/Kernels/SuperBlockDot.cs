@@ -9,6 +9,9 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// </summary>
 internal static unsafe class SuperBlockDot
 {
+    // Kernels are compiled fully optimized at once: tiering would run the first calls (and, on a busy machine, many
+    // more) through unoptimized code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Run<T>(KernelPath path, byte* w, in ActivationRow x, int n) where T : ISuperBlockKernel
     {
         int blocks = n / 256;
