@@ -12,7 +12,10 @@ public sealed class GgufArray
     public GgufValueType ElementType { get; }
     public int Count { get; }
 
-    /// <summary>The elements; for arrays read from a file they are decoded on first access.</summary>
+    /// <summary>
+    /// The elements. An array read from a file is decoded on first access, which must happen while the file is open
+    /// (afterwards: <see cref="ObjectDisposedException"/>); once decoded, the items stay.
+    /// </summary>
     public Array Items => _items ?? LazyInitializer.EnsureInitialized(ref _items, _load!);
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="items"/> is not the array type <paramref name="elementType"/> is held as.</summary>

@@ -19,6 +19,7 @@ public sealed unsafe class GgufFile : IDisposable
 {
     private readonly GgufStorage _storage;
     private readonly Dictionary<string, GgufTensorInfo> _tensorsByName;
+    private readonly GgufMetadataBytes _lazyValues;
     private bool _disposed;
 
     public string Path { get; }
@@ -41,7 +42,7 @@ public sealed unsafe class GgufFile : IDisposable
         GgufParser.Result result;
         try
         {
-            result = new GgufParser(storage.Base, storage.Length, path).Parse();
+            result = new GgufParser(storage, path).Parse();
         }
         catch
         {
@@ -55,6 +56,7 @@ public sealed unsafe class GgufFile : IDisposable
         MetadataKeys = result.MetadataOrder;
         Tensors = result.Tensors;
         _tensorsByName = result.TensorsByName;
+        _lazyValues = result.LazyValues;
     }
 
     /// <summary>Opens and validates a GGUF file. Throws <see cref="GgufFormatException"/> for anything malformed.</summary>
@@ -114,6 +116,7 @@ public sealed unsafe class GgufFile : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _lazyValues.Detach();
         _storage.Dispose();
     }
 }

@@ -5,27 +5,49 @@ using System.Text;
 namespace DeepSeekV4.Engine.Gguf;
 
 /// <summary>
-/// A copy of the part of a GGUF file that holds string values and arrays, from which they are decoded on first use.
-/// Opening a file therefore validates a 129,280-token vocabulary in one pass without building 129,280 strings, and
-/// the values stay readable after the file is closed. Offsets are absolute file offsets, already validated.
+/// The part of a GGUF file that holds the metadata arrays, from which they are decoded on first use: opening a file
+/// validates a 129,280-token vocabulary in one pass without building 129,280 strings. The bytes are read in place,
+/// so an array must first be read while its file is open (afterwards its decoded items stay). Offsets are absolute
+/// file offsets, already validated by the parser.
 /// </summary>
-internal sealed class GgufMetadataBytes
+internal sealed unsafe class GgufMetadataBytes
 {
-    private byte[] _bytes = [];
+    private readonly Lock _lock = new();
+    private GgufStorage? _storage;
+    private string _path = "";
     private long _start;
+    private int _length;
 
-    public void Fill(ReadOnlySpan<byte> bytes, long start)
+    /// <summary>Where the region lies in <paramref name="storage"/>; set once the parser knows its end.</summary>
+    public void Attach(GgufStorage storage, string path, long start, int length)
     {
-        _bytes = bytes.ToArray();
+        _storage = storage;
+        _path = path;
         _start = start;
+        _length = length;
     }
 
-    private ReadOnlySpan<byte> At(long offset, int count) => _bytes.AsSpan((int)(offset - _start), count);
+    /// <summary>Called before the storage goes away: arrays not yet decoded can no longer be.</summary>
+    public void Detach()
+    {
+        lock (_lock) _storage = null;
+    }
 
-    public string DecodeString(long offset, int length) => Encoding.UTF8.GetString(At(offset, length));
+    /// <summary>The elements of array <paramref name="name"/>, whose first element is at <paramref name="offset"/>.</summary>
+    public Array DecodeArray(string name, GgufValueType type, long offset, int count)
+    {
+        lock (_lock)
+        {
+            if (_storage == null)
+                throw new ObjectDisposedException(_path,
+                    $"{_path}: the GGUF file was closed before metadata array '{name}' was first read; read arrays while the file is open");
+            return Decode(name, type, offset, count);
+        }
+    }
 
-    /// <summary>The elements of an array whose first element is at <paramref name="offset"/>.</summary>
-    public Array DecodeArray(GgufValueType type, long offset, int count)
+    private ReadOnlySpan<byte> At(long offset, int count) => new ReadOnlySpan<byte>(_storage!.Base + _start, _length).Slice((int)(offset - _start), count);
+
+    private Array Decode(string name, GgufValueType type, long offset, int count)
     {
         switch (type)
         {
@@ -52,7 +74,7 @@ internal sealed class GgufMetadataBytes
                 for (int i = 0; i < count; i++)
                 {
                     int len = (int)BinaryPrimitives.ReadUInt64LittleEndian(At(offset, 8));
-                    items[i] = DecodeString(offset + 8, len);
+                    items[i] = Encoding.UTF8.GetString(At(offset + 8, len));
                     offset += 8 + len;
                 }
                 return items;
@@ -65,7 +87,8 @@ internal sealed class GgufMetadataBytes
                     var childType = (GgufValueType)BinaryPrimitives.ReadUInt32LittleEndian(At(offset, 4));
                     int childCount = (int)BinaryPrimitives.ReadUInt64LittleEndian(At(offset + 4, 8));
                     long childStart = offset + 12;
-                    items[i] = new GgufArray(childType, childCount, () => DecodeArray(childType, childStart, childCount));
+                    string childName = $"{name}[{i}]";
+                    items[i] = new GgufArray(childType, childCount, () => DecodeArray(childName, childType, childStart, childCount));
                     offset = childStart + EncodedSize(childType, childStart, childCount);
                 }
                 return items;

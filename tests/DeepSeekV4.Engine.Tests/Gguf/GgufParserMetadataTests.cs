@@ -127,14 +127,23 @@ public class GgufParserMetadataTests
     }
 
     [Fact]
-    public void StringsAndArraysStayReadableAfterTheFileIsClosed()
+    public void ArraysReadWhileTheFileIsOpenStayReadableAfterwardsOthersSayWhy()
     {
-        var image = new RawGgufBuilder().Header(0, 2).Str("s").U32(8).Str("héllo").Str("a").U32(9).U32(8).U64(2).Str("x").Str("").ToArray();
-        var file = GgufFile.FromBytes(image);
+        var image = new RawGgufBuilder().Header(0, 3).Str("s").U32(8).Str("héllo")
+            .Str("read").U32(9).U32(8).U64(2).Str("x").Str("")
+            .Str("unread").U32(9).U32(5).U64(1).U32(7).ToArray();
+        var file = GgufFile.FromBytes(image, "closed.gguf");
         var s = file.Metadata["s"];
-        var a = file.Metadata["a"].Array!;
+        var read = file.Metadata["read"].Array!;
+        Assert.Equal(2, read.Count);
+        Assert.Equal(["x", ""], read.As<string>());
+        var unread = file.Metadata["unread"].Array!;
         file.Dispose();
         Assert.Equal("héllo", s.AsString());
-        Assert.Equal(["x", ""], a.As<string>());
+        Assert.Equal(["x", ""], read.As<string>());
+        Assert.Equal(1, unread.Count);
+        var e = Assert.Throws<ObjectDisposedException>(() => unread.Items);
+        Assert.Contains("'unread'", e.Message);
+        Assert.Contains("closed.gguf", e.Message);
     }
 }
