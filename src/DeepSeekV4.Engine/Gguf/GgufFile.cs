@@ -72,6 +72,13 @@ public sealed unsafe class GgufFile : IDisposable
     public static GgufFile FromBytes(ReadOnlySpan<byte> bytes, string name = "<memory>") =>
         new(name, GgufStorage.FromBytes(bytes), GgufLoadMode.InMemory);
 
+    /// <summary>
+    /// Parses a GGUF image in caller-owned memory without copying it (the memory is pinned until the file is
+    /// disposed and must not change meanwhile); <paramref name="name"/> is used in errors.
+    /// </summary>
+    public static GgufFile FromMemory(ReadOnlyMemory<byte> image, string name = "<memory>") =>
+        new(name, GgufStorage.Pin(image), GgufLoadMode.InMemory);
+
     public bool TryGetTensor(string name, out GgufTensorInfo info) => _tensorsByName.TryGetValue(name, out info!);
 
     public GgufTensorInfo GetTensor(string name) =>
