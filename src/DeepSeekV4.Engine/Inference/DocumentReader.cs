@@ -3,8 +3,8 @@ using System.Text;
 namespace DeepSeekV4.Engine.Inference;
 
 /// <summary>
-/// Reads a document file as text: the encoding comes from its byte-order mark, else strict UTF-8, else UTF-16
-/// without a mark (recognised by its zero bytes), else Latin-1. Files over the size limit and binary files are
+/// Reads a document file as text: the encoding comes from its byte-order mark, else UTF-16 without a mark
+/// (recognised by its zero bytes), else strict UTF-8, else Latin-1. Files over the size limit and binary files are
 /// refused with the numbers.
 /// </summary>
 public static class DocumentReader
@@ -39,8 +39,8 @@ public static class DocumentReader
         if (b is [0, 0, 0xFE, 0xFF, ..]) return (new UTF32Encoding(true, false), 4);
         if (b is [0xFF, 0xFE, ..]) return (Encoding.Unicode, 2);
         if (b is [0xFE, 0xFF, ..]) return (Encoding.BigEndianUnicode, 2);
-        if (IsStrictUtf8(b)) return (new UTF8Encoding(false), 0);
         if (LooksLikeUtf16(b, out bool bigEndian)) return (bigEndian ? Encoding.BigEndianUnicode : Encoding.Unicode, 0);
+        if (IsStrictUtf8(b)) return (new UTF8Encoding(false), 0);
         return (Encoding.Latin1, 0);
     }
 
