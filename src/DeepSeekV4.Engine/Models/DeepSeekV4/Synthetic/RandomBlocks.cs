@@ -47,6 +47,31 @@ public static class RandomBlocks
         if (tensor.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.I32) && tensor.Mean != 0f)
             throw new NotSupportedException($"tensor '{tensor.Name}': quantized random values are centred on 0, not {tensor.Mean}");
         float halfWidth = tensor.StdDev * Sqrt3;
+        FillValues(tensor, rows, ref random, destination, halfWidth);
+        if (tensor.Role == SyntheticTensorRole.HyperConnectionBase) LeanCombTowardsIdentity(tensor, destination);
+    }
+
+    /// <summary>
+    /// +2 on the diagonal of a hyper-connection's comb bias (row j, column j of the n×n block after the n pre and n
+    /// post entries), as the dsv4-tiny fixture does: the Sinkhorn mix then mostly keeps each stream, like a residual.
+    /// </summary>
+    private static void LeanCombTowardsIdentity(SyntheticTensor tensor, Span<byte> destination)
+    {
+        int length = checked((int)tensor.RowLength);
+        int n = (int)Math.Round(Math.Sqrt(length + 1.0)) - 1;
+        if (n * (n + 2) != length) return; // output_hc_base: n entries, no comb
+        for (int j = 0; j < n; j++)
+        {
+            int index = 2 * n + j * n + j;
+            if (tensor.Type == GgmlType.F32)
+                BinaryPrimitives.WriteSingleLittleEndian(destination[(index * 4)..], BinaryPrimitives.ReadSingleLittleEndian(destination[(index * 4)..]) + 2f);
+            else if (tensor.Type == GgmlType.F16)
+                BinaryPrimitives.WriteHalfLittleEndian(destination[(index * 2)..], (Half)((float)BinaryPrimitives.ReadHalfLittleEndian(destination[(index * 2)..]) + 2f));
+        }
+    }
+
+    private static void FillValues(SyntheticTensor tensor, int rows, ref SyntheticRandom random, Span<byte> destination, float halfWidth)
+    {
         switch (tensor.Type)
         {
             case GgmlType.F32:

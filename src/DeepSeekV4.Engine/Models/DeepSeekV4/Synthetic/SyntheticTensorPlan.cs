@@ -3,8 +3,9 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
 /// <summary>
 /// The tensor list of a synthetic model: llama.cpp's deepseek4 names and ggml dims (architecture reference §9.2),
 /// types from the weight mix, and value scales that keep activations of unit size through the layers (matrices
-/// 1/√fan-in, so RMS-normalized inputs give unit outputs; norms ≈ 1; output 3/√D for logits of std ≈ 3, like the
-/// dsv4-tiny fixture).
+/// 1/√fan-in, so RMS-normalized inputs give unit outputs; norms ≈ 1; output 3/√D for logits of std ≈ 3; the
+/// hyper-connection scales and biases, sinks and router bias as in the dsv4-tiny fixture, whose comb biases lean
+/// towards keeping each stream: see <see cref="RandomBlocks"/>).
 /// </summary>
 public static class SyntheticTensorPlan
 {
@@ -31,8 +32,8 @@ public static class SyntheticTensorPlan
             foreach (string part in (string[])["attn", "ffn"])
             {
                 Matrix($"{p}hc_{part}_fn.weight", SyntheticTensorRole.HyperConnectionFn, [hcWidth, hcMix]);
-                Add($"{p}hc_{part}_base.weight", SyntheticTensorRole.HyperConnectionBase, [hcMix], 0.2f, 0.9f);
-                Add($"{p}hc_{part}_scale.weight", SyntheticTensorRole.HyperConnectionScale, [3], 0.7f, 0.12f);
+                Add($"{p}hc_{part}_base.weight", SyntheticTensorRole.HyperConnectionBase, [hcMix], 0f, 0.5f);
+                Add($"{p}hc_{part}_scale.weight", SyntheticTensorRole.HyperConnectionScale, [3], 0.65f, 0.2f);
             }
             Norm($"{p}attn_norm.weight", d);
             Matrix($"{p}attn_q_a.weight", SyntheticTensorRole.Attention, [d, qRank]);
@@ -40,7 +41,7 @@ public static class SyntheticTensorPlan
             Matrix($"{p}attn_q_b.weight", SyntheticTensorRole.Attention, [qRank, h * hd]);
             Matrix($"{p}attn_kv.weight", SyntheticTensorRole.Attention, [d, hd]);
             Norm($"{p}attn_kv_a_norm.weight", hd);
-            Add($"{p}attn_sinks.weight", SyntheticTensorRole.AttentionSinks, [h], 0f, 0.6f);
+            Add($"{p}attn_sinks.weight", SyntheticTensorRole.AttentionSinks, [h], 0f, 1f);
             Matrix($"{p}attn_output_a.weight", SyntheticTensorRole.Attention, [h * hd / groups, groups * oRank]);
             Matrix($"{p}attn_output_b.weight", SyntheticTensorRole.Attention, [groups * oRank, d]);
             if (ratio != 0)
@@ -66,7 +67,7 @@ public static class SyntheticTensorPlan
                 list.Add(new SyntheticTensor($"{p}ffn_gate_tid2eid.weight", SyntheticTensorRole.HashRouting, [spec.ExpertUsedCount, v],
                     SyntheticWeightMixes.TypeFor(mix, SyntheticTensorRole.HashRouting, spec.ExpertUsedCount), 0f, 0f, e));
             else
-                Add($"{p}exp_probs_b.bias", SyntheticTensorRole.RouterBias, [e], 0f, 0.08f);
+                Add($"{p}exp_probs_b.bias", SyntheticTensorRole.RouterBias, [e], 0f, 0.1f);
             Matrix($"{p}ffn_gate_exps.weight", SyntheticTensorRole.RoutedExpertGateUp, [d, f, e]);
             Matrix($"{p}ffn_up_exps.weight", SyntheticTensorRole.RoutedExpertGateUp, [d, f, e]);
             Matrix($"{p}ffn_down_exps.weight", SyntheticTensorRole.RoutedExpertDown, [f, d, e]);
