@@ -54,7 +54,7 @@ public sealed unsafe class GgufFile : IDisposable
         Metadata = result.Metadata;
         MetadataKeys = result.MetadataOrder;
         Tensors = result.Tensors;
-        _tensorsByName = result.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        _tensorsByName = result.TensorsByName;
     }
 
     /// <summary>Opens and validates a GGUF file. Throws <see cref="GgufFormatException"/> for anything malformed.</summary>
