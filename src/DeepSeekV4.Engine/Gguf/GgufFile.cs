@@ -54,7 +54,7 @@ public sealed unsafe class GgufFile : IDisposable
         Metadata = result.Metadata;
         MetadataKeys = result.MetadataOrder;
         Tensors = result.Tensors;
-        _tensorsByName = result.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        _tensorsByName = result.TensorsByName;
     }
 
     /// <summary>Opens and validates a GGUF file. Throws <see cref="GgufFormatException"/> for anything malformed.</summary>
@@ -90,6 +90,18 @@ public sealed unsafe class GgufFile : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (tensor.ByteSize > int.MaxValue) throw new NotSupportedException($"tensor '{tensor.Name}' is {tensor.ByteSize} bytes; use GetTensorAddress");
         return new ReadOnlySpan<byte>(_storage.Base + tensor.FileOffset, (int)tensor.ByteSize);
+    }
+
+    /// <summary>Writes a tensor's bytes to <paramref name="destination"/> (any size; copied in chunks from the mapping).</summary>
+    public void CopyTensorData(GgufTensorInfo tensor, Stream destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        const int chunk = 1 << 24;
+        for (long done = 0; done < tensor.ByteSize; done += chunk)
+        {
+            int n = (int)Math.Min(chunk, tensor.ByteSize - done);
+            destination.Write(new ReadOnlySpan<byte>(_storage.Base + tensor.FileOffset + done, n));
+        }
     }
 
     /// <summary>A typed view over a tensor's bytes in place.</summary>
