@@ -26,24 +26,9 @@ public sealed class GgmlKvRowCodec : KvRowCodec
         return checked((int)info.RowBytes(dim));
     }
 
-    public override void Encode(ReadOnlySpan<float> row, Span<byte> destination)
-    {
-        switch (_type)
-        {
-            case GgmlType.F32: System.Runtime.InteropServices.MemoryMarshal.AsBytes(row[..Dim]).CopyTo(destination); break;
-            case GgmlType.F16:
-                for (int i = 0; i < Dim; i++) BitConverter.TryWriteBytes(destination[(2 * i)..], FloatFormats.FloatToHalf(row[i]));
-                break;
-            case GgmlType.BF16:
-                for (int i = 0; i < Dim; i++) BitConverter.TryWriteBytes(destination[(2 * i)..], FloatFormats.FloatToBF16(row[i]));
-                break;
-            default: InterimBlockQuantizer.Quantize(_type, row[..Dim], destination); break;
-        }
-    }
+    public override void Encode(ReadOnlySpan<float> row, Span<byte> destination) =>
+        Quantizer.QuantizeRow(_type, row[..Dim], destination[..RowBytes]);
 
-    public override void Decode(ReadOnlySpan<byte> source, Span<float> row)
-    {
-        if (Dequantizer.IsSupported(_type)) Dequantizer.DequantizeRow(_type, source[..RowBytes], row[..Dim]);
-        else InterimBlockQuantizer.Dequantize(_type, source[..RowBytes], row[..Dim]);
-    }
+    public override void Decode(ReadOnlySpan<byte> source, Span<float> row) =>
+        Dequantizer.DequantizeRow(_type, source[..RowBytes], row[..Dim]);
 }

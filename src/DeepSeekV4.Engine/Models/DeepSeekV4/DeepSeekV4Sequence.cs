@@ -46,7 +46,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
         var config = _model.Config;
         int n = tokens.Length, vocab = config.VocabSize;
         if (n == 0) throw new ArgumentException("no tokens to feed", nameof(tokens));
-        if ((long)Length + n > ContextLength) throw new ContextOverflowException(Length, n, ContextLength);
+        if ((long)Length + n > ContextLength) throw new ContextOverflowException(Length + n, ContextLength, null);
         for (int i = 0; i < n; i++)
             if ((uint)tokens[i] >= (uint)vocab)
                 throw new ArgumentOutOfRangeException(nameof(tokens), tokens[i], $"token {i} is not in the vocabulary 0..{vocab - 1}");
