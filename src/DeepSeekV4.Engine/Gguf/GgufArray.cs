@@ -10,8 +10,17 @@ public sealed class GgufArray
     public Array Items { get; }
     public int Count => Items.Length;
 
+    /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="items"/> is not the array type <paramref name="elementType"/> is held as.</summary>
     public GgufArray(GgufValueType elementType, Array items)
     {
+        ArgumentNullException.ThrowIfNull(items);
+        var expected = GgufValueTypes.ClrType(elementType).MakeArrayType();
+        if (items.GetType() != expected)
+            throw new ArgumentException($"a GGUF array of {elementType} must hold {expected.Name}, not {items.GetType().Name}", nameof(items));
+        if (elementType == GgufValueType.String && Array.IndexOf((string?[])items, null) is >= 0 and var i)
+            throw new ArgumentException($"GGUF string array element {i} is null", nameof(items));
+        if (elementType == GgufValueType.Array && Array.IndexOf((GgufArray?[])items, null) is >= 0 and var j)
+            throw new ArgumentException($"GGUF nested array element {j} is null", nameof(items));
         ElementType = elementType;
         Items = items;
     }

@@ -92,6 +92,18 @@ public sealed unsafe class GgufFile : IDisposable
         return new ReadOnlySpan<byte>(_storage.Base + tensor.FileOffset, (int)tensor.ByteSize);
     }
 
+    /// <summary>Writes a tensor's bytes to <paramref name="destination"/> (any size; copied in chunks from the mapping).</summary>
+    public void CopyTensorData(GgufTensorInfo tensor, Stream destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        const int chunk = 1 << 24;
+        for (long done = 0; done < tensor.ByteSize; done += chunk)
+        {
+            int n = (int)Math.Min(chunk, tensor.ByteSize - done);
+            destination.Write(new ReadOnlySpan<byte>(_storage.Base + tensor.FileOffset + done, n));
+        }
+    }
+
     /// <summary>A typed view over a tensor's bytes in place.</summary>
     public TensorView GetTensorView(string name) => GetTensorView(GetTensor(name));
 

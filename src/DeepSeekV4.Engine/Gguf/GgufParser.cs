@@ -13,6 +13,7 @@ internal sealed unsafe class GgufParser
 {
     public const uint Magic = 0x46554747; // "GGUF" read as a little-endian u32
     public const int DefaultAlignment = 32;
+    public const uint MaxAlignment = 1u << 30;
     private const int MaxDimensions = 4;
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 

@@ -2,23 +2,14 @@ using System.Runtime.InteropServices;
 
 namespace DeepSeekV4.Engine.Tensors;
 
-/// <summary>F32, F16 and BF16 element conversions (round-to-nearest-even where they narrow).</summary>
+/// <summary>Scalar F16 and BF16 conversions (round-to-nearest-even where they narrow), and row decoders for convenience.</summary>
 public static class FloatFormats
 {
-    public static void DecodeF32(ReadOnlySpan<byte> source, Span<float> destination) =>
-        MemoryMarshal.Cast<byte, float>(source)[..destination.Length].CopyTo(destination);
+    public static void DecodeF32(ReadOnlySpan<byte> source, Span<float> destination) => Dequantizer.DequantizeRow(GgmlType.F32, source, destination);
 
-    public static void DecodeF16(ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        var halves = MemoryMarshal.Cast<byte, Half>(source);
-        for (int i = 0; i < destination.Length; i++) destination[i] = (float)halves[i];
-    }
+    public static void DecodeF16(ReadOnlySpan<byte> source, Span<float> destination) => Dequantizer.DequantizeRow(GgmlType.F16, source, destination);
 
-    public static void DecodeBF16(ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        var raw = MemoryMarshal.Cast<byte, ushort>(source);
-        for (int i = 0; i < destination.Length; i++) destination[i] = BF16ToFloat(raw[i]);
-    }
+    public static void DecodeBF16(ReadOnlySpan<byte> source, Span<float> destination) => Dequantizer.DequantizeRow(GgmlType.BF16, source, destination);
 
     public static float BF16ToFloat(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 

@@ -1,0 +1,15 @@
+using System.Runtime.InteropServices;
+
+namespace DeepSeekV4.Engine.Tensors.Formats;
+
+/// <summary>IEEE float32, little-endian.</summary>
+public sealed class F32Format() : BlockFormat(GgmlType.F32)
+{
+    public override void Dequantize(ReadOnlySpan<byte> source, Span<float> destination) =>
+        MemoryMarshal.Cast<byte, float>(source)[..destination.Length].CopyTo(destination);
+
+    public override bool HasQuantizer => true;
+
+    public override void Quantize(ReadOnlySpan<float> source, Span<byte> destination) =>
+        MemoryMarshal.AsBytes(source).CopyTo(destination);
+}

@@ -1,0 +1,38 @@
+namespace DeepSeekV4.Engine.Tensors.Formats;
+
+/// <summary>Steps shared by ggml's reference quantizers of the 32-element formats.</summary>
+internal static class LegacyQuantization
+{
+    /// <summary>The largest |x| and the signed value that has it (first one wins, as in ggml's <c>amax &lt; fabsf(v)</c> scan).</summary>
+    public static (float AbsMax, float Max) SignedAbsMax(ReadOnlySpan<float> x)
+    {
+        float amax = 0, max = 0;
+        foreach (float v in x)
+        {
+            if (amax < MathF.Abs(v))
+            {
+                amax = MathF.Abs(v);
+                max = v;
+            }
+        }
+        return (amax, max);
+    }
+
+    /// <summary>Minimum and maximum, scanned from ±FLT_MAX as ggml does.</summary>
+    public static (float Min, float Max) MinMax(ReadOnlySpan<float> x)
+    {
+        float min = float.MaxValue, max = -float.MaxValue;
+        foreach (float v in x)
+        {
+            if (v < min) min = v;
+            if (v > max) max = v;
+        }
+        return (min, max);
+    }
+
+    /// <summary>C's <c>(int8_t)f</c> as GCC emits it on x86-64: truncate toward zero to int32, keep the low byte.</summary>
+    public static int TruncateToInt8(float f) => (sbyte)(int)f;
+
+    /// <summary>C's <c>(uint8_t)f</c> as GCC emits it on x86-64.</summary>
+    public static int TruncateToUInt8(float f) => (byte)(int)f;
+}

@@ -1,0 +1,25 @@
+namespace DeepSeekV4.Engine.Tensors.Formats;
+
+/// <summary>
+/// Q4_K (144 bytes / 256): f16 d, f16 dmin, 12 bytes of 6-bit scale/min pairs (8 sub-blocks of 32), qs[128]:
+/// per 64 elements, 32 bytes whose low nibbles are the first 32 and high nibbles the next 32. y = d·sc·q − dmin·m.
+/// </summary>
+public sealed class Q4_KFormat() : BlockFormat(GgmlType.Q4_K)
+{
+    protected override void DequantizeBlock(ReadOnlySpan<byte> block, Span<float> y)
+    {
+        float d = ReadHalf(block, 0);
+        float min = ReadHalf(block, 2);
+        var scales = block.Slice(4, 12);
+        int o = 0;
+        for (int c = 0; c < 4; c++)
+        {
+            var q = block.Slice(16 + 32 * c, 32);
+            var (sc1, m1i) = KQuantScales.Get(scales, 2 * c);
+            var (sc2, m2i) = KQuantScales.Get(scales, 2 * c + 1);
+            float d1 = d * sc1, m1 = min * m1i, d2 = d * sc2, m2 = min * m2i;
+            for (int l = 0; l < 32; l++) y[o++] = d1 * (q[l] & 0xF) - m1;
+            for (int l = 0; l < 32; l++) y[o++] = d2 * (q[l] >> 4) - m2;
+        }
+    }
+}

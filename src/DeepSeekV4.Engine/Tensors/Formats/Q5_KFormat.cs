@@ -1,0 +1,28 @@
+namespace DeepSeekV4.Engine.Tensors.Formats;
+
+/// <summary>
+/// Q5_K (176 bytes / 256): f16 d, f16 dmin, 12 bytes of scale/min pairs, qh[32] (5th bits: bit 2c for the low
+/// nibbles of 64-chunk c, bit 2c+1 for its high nibbles), qs[128] as Q4_K. y = d·sc·q − dmin·m.
+/// </summary>
+public sealed class Q5_KFormat() : BlockFormat(GgmlType.Q5_K)
+{
+    protected override void DequantizeBlock(ReadOnlySpan<byte> block, Span<float> y)
+    {
+        float d = ReadHalf(block, 0);
+        float min = ReadHalf(block, 2);
+        var scales = block.Slice(4, 12);
+        var qh = block.Slice(16, 32);
+        int o = 0, u1 = 1, u2 = 2;
+        for (int c = 0; c < 4; c++)
+        {
+            var ql = block.Slice(48 + 32 * c, 32);
+            var (sc1, m1i) = KQuantScales.Get(scales, 2 * c);
+            var (sc2, m2i) = KQuantScales.Get(scales, 2 * c + 1);
+            float d1 = d * sc1, m1 = min * m1i, d2 = d * sc2, m2 = min * m2i;
+            for (int l = 0; l < 32; l++) y[o++] = d1 * ((ql[l] & 0xF) + ((qh[l] & u1) != 0 ? 16 : 0)) - m1;
+            for (int l = 0; l < 32; l++) y[o++] = d2 * ((ql[l] >> 4) + ((qh[l] & u2) != 0 ? 16 : 0)) - m2;
+            u1 <<= 2;
+            u2 <<= 2;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace DeepSeekV4.Engine.Tensors;
+
+/// <summary>
+/// ggml's reference quantizers, reproduced byte for byte: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 (the KV-cache
+/// formats), Q8_K (the activation partner of K- and i-quants), and the closed-form Q1_0, Q2_0, TQ1_0, TQ2_0, MXFP4.
+/// </summary>
+public static class Quantizer
+{
+    public static bool CanQuantize(GgmlType type) => Dequantizer.IsSupported(type) && Dequantizer.FormatOf(type).HasQuantizer;
+
+    /// <summary>Encodes <paramref name="source"/> (a multiple of the block size) into <paramref name="destination"/>.</summary>
+    public static void QuantizeRow(GgmlType type, ReadOnlySpan<float> source, Span<byte> destination)
+    {
+        var format = Dequantizer.FormatOf(type);
+        if (!format.HasQuantizer) throw new NotSupportedException($"there is no reference quantizer for {format.Info.Name}");
+        Dequantizer.CheckLengths(format.Info, source.Length, destination.Length);
+        format.Quantize(source, destination);
+    }
+}
