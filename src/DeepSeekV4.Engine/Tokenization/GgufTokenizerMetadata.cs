@@ -2,9 +2,25 @@ using DeepSeekV4.Engine.Gguf;
 
 namespace DeepSeekV4.Engine.Tokenization;
 
-/// <summary>Reads a vocabulary from GGUF metadata (<c>tokenizer.ggml.*</c>, <c>tokenizer.chat_template</c>).</summary>
+/// <summary>Reads and writes a vocabulary as GGUF metadata (<c>tokenizer.ggml.*</c>, <c>tokenizer.chat_template</c>), as llama.cpp lays it out.</summary>
 public static class GgufTokenizerMetadata
 {
+    /// <summary>Adds the vocabulary's keys to <paramref name="writer"/> (token types as INT32, ids as UINT32).</summary>
+    public static void Write(TokenizerVocabulary vocabulary, GgufWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.AddMetadata(GgufTokenizerKeys.Model, GgufTokenizerKeys.ByteLevelBpe);
+        writer.AddMetadata(GgufTokenizerKeys.PreTokenizer, vocabulary.PreTokenizer);
+        writer.AddMetadata(GgufTokenizerKeys.Tokens, vocabulary.Tokens);
+        writer.AddMetadata(GgufTokenizerKeys.TokenTypes, Array.ConvertAll(vocabulary.Kinds, k => (int)k));
+        writer.AddMetadata(GgufTokenizerKeys.Merges, vocabulary.Merges);
+        if (vocabulary.BosId is int bos) writer.AddMetadata(GgufTokenizerKeys.BosId, (uint)bos);
+        if (vocabulary.EosId is int eos) writer.AddMetadata(GgufTokenizerKeys.EosId, (uint)eos);
+        if (vocabulary.PadId is int pad) writer.AddMetadata(GgufTokenizerKeys.PadId, (uint)pad);
+        if (vocabulary.ChatTemplate is { } template) writer.AddMetadata(GgufTokenizerKeys.ChatTemplate, template);
+    }
+
     public static TokenizerVocabulary Read(GgufFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
