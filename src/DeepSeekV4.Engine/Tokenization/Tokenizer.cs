@@ -223,6 +223,10 @@ public sealed class Tokenizer
         EncodePlain(text[at..], output);
     }
 
+    /// <summary>The next added token in <paramref name="text"/> at or after <paramref name="from"/>.</summary>
+    internal bool FindAddedToken(ReadOnlySpan<char> text, int from, out int index, out int length, out int id) =>
+        _addedTokens.TryFindNext(text, from, out index, out length, out id);
+
     /// <summary>Encodes text that holds no added tokens: split, then merge each piece.</summary>
     internal void EncodePlain(ReadOnlySpan<char> text, List<int> output)
     {
@@ -280,6 +284,9 @@ public sealed class Tokenizer
             if (rented != null) ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    /// <summary>Encodes a conversation with the vocabulary file's chat template when understood, else the built-in V4 format.</summary>
+    public ChatEncoding EncodeChat(ChatPrompt prompt) => new ChatEncoder(this).Encode(prompt);
 
     /// <summary>A decoder for generated tokens that returns text only once its UTF-8 is complete.</summary>
     public StreamingDecoder CreateStreamingDecoder() => new(this);
