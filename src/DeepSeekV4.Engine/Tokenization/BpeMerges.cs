@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace DeepSeekV4.Engine.Tokenization;
@@ -17,12 +18,14 @@ internal sealed class BpeMerges
 
     public int Count => _pairs.Count;
 
+    public int ByteToken(byte b) => _byteTokens[b];
+
     /// <param name="byteTokens">The token id of each of the 256 bytes.</param>
     /// <param name="merges">In rank order: (left id, right id, merged id).</param>
     public BpeMerges(int[] byteTokens, IReadOnlyList<(int Left, int Right, int Merged)> merges)
     {
         _byteTokens = byteTokens;
-        _pairs = new Dictionary<long, long>(merges.Count);
+        _pairs = new Dictionary<long, long>(merges.Count, PairKeyComparer.Instance);
         for (int rank = 0; rank < merges.Count; rank++)
         {
             var (left, right, merged) = merges[rank];
@@ -44,7 +47,10 @@ internal sealed class BpeMerges
         return false;
     }
 
+    // Compiled fully optimised at once: its stackalloc rules out on-stack replacement, so under tiering a long merge
+    // would run unoptimised until the method had been called often enough.
     /// <summary>Appends the tokens of one pre-token given as UTF-8 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encode(ReadOnlySpan<byte> bytes, List<int> output)
     {
         int n = bytes.Length;
@@ -98,6 +104,14 @@ internal sealed class BpeMerges
             if (rentedInts != null) ArrayPool<int>.Shared.Return(rentedInts);
             if (rentedHeap != null) ArrayPool<long>.Shared.Return(rentedHeap);
         }
+    }
+
+    // long.GetHashCode folds the halves together (left ^ right), which piles the merge table into a few buckets.
+    private sealed class PairKeyComparer : IEqualityComparer<long>
+    {
+        public static readonly PairKeyComparer Instance = new();
+        public bool Equals(long x, long y) => x == y;
+        public int GetHashCode(long key) => (int)((ulong)(key * unchecked((long)0x9E3779B97F4A7C15)) >> 32);
     }
 
     /// <summary>A binary min-heap of (rank, position) packed in longs, over caller-provided storage.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace DeepSeekV4.Engine.Tokenization;
@@ -24,6 +25,7 @@ internal static class CharacterClasses
     private static readonly CharacterClass[] Bmp = BuildBmpTable();
 
     /// <summary>Class of the code point at <paramref name="index"/>; <paramref name="width"/> is 2 for a surrogate pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static CharacterClass At(ReadOnlySpan<char> text, int index, out int width)
     {
         char c = text[index];

@@ -11,7 +11,7 @@ namespace DeepSeekV4.Engine.Tokenization;
 /// </summary>
 public sealed class Tokenizer
 {
-    private const int CacheCapacity = 1 << 18;
+    private const int CacheSlotsLog2 = 17; // 128k pre-tokens: a few MB for natural text
     private const int StackBytes = 1024;
     private static readonly string BosText = "<｜begin▁of▁sentence｜>";
     private static readonly string EosText = "<｜end▁of▁sentence｜>";
@@ -25,7 +25,7 @@ public sealed class Tokenizer
     private readonly int[] _tokenByteStarts; // token i's bytes are [_tokenByteStarts[i], _tokenByteStarts[i + 1])
     private readonly BpeMerges _merges;
     private readonly AddedTokenMatcher _addedTokens;
-    private readonly PreTokenCache _cache = new(CacheCapacity);
+    private readonly PreTokenCache _cache = new(CacheSlotsLog2);
 
     public TokenizerVocabulary Vocabulary { get; }
     public int VocabularySize => _tokens.Length;
@@ -240,9 +240,14 @@ public sealed class Tokenizer
 
     private void EncodePiece(ReadOnlySpan<char> piece, List<int> output)
     {
+        if (piece.Length == 1 && piece[0] < 0x80)
+        {
+            output.Add(_merges.ByteToken((byte)piece[0]));
+            return;
+        }
         if (_cache.TryGet(piece, out int[] cached))
         {
-            output.AddRange(cached);
+            CollectionExtensions.AddRange(output, cached.AsSpan());
             return;
         }
         int maxBytes = Encoding.UTF8.GetMaxByteCount(piece.Length);

@@ -73,4 +73,21 @@ public class DeepSeekVocabularyTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void ConcurrentEncodingGivesTheFixtureIds()
+    {
+        // A fresh tokenizer so its pre-token cache fills while several threads read and write it.
+        var t = Tokenizer.FromVocabulary(TokenizerFixtures.DeepSeek.Vocabulary);
+        var cases = TokenizerFixtures.DeepSeekCases;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, cases.Count * 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var c = cases[i % cases.Count];
+            var ids = new List<int> { -1 };
+            t.Encode(c.Text, ids, parseSpecialTokens: true);
+            if (ids[0] != -1 || !ids.Skip(1).SequenceEqual(c.Ids)) failures.Add(c.Text);
+        });
+        Assert.Empty(failures);
+    }
 }
