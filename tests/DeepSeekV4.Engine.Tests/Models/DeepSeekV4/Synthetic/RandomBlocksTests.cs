@@ -74,6 +74,27 @@ public class RandomBlocksTests
     }
 
     [Theory]
+    [InlineData(GgmlType.Q8_0)]
+    [InlineData(GgmlType.Q4_K)]
+    [InlineData(GgmlType.Q2_K)]
+    [InlineData(GgmlType.IQ2_XXS)]
+    public void QuantizedBlocksDecodeThroughGgmlsDequantizerToZeroMeanValuesOfTheAskedStd(GgmlType type)
+    {
+        const float std = 0.02f;
+        const int rowLength = 4096, rows = 32;
+        byte[] bytes = Fill(type, rowLength, rows, 0f, std);
+        var values = new float[rowLength * rows];
+        int rowBytes = (int)GgmlTypeInfo.Of(type).RowBytes(rowLength);
+        for (int r = 0; r < rows; r++)
+            Dequantizer.DequantizeRow(type, bytes.AsSpan(r * rowBytes, rowBytes), values.AsSpan(r * rowLength, rowLength));
+        Assert.All(values, v => Assert.True(float.IsFinite(v)));
+        var (mean, s) = Stats(values);
+        // The scales are f16 and the value sets discrete, so the std lands within a few percent of the target.
+        Assert.InRange(mean, -0.03 * std, 0.03 * std);
+        Assert.InRange(s, 0.9 * std, 1.1 * std);
+    }
+
+    [Theory]
     [InlineData(GgmlType.Q4_K)]
     [InlineData(GgmlType.Q2_K)]
     [InlineData(GgmlType.IQ2_XXS)]
