@@ -6,9 +6,14 @@ namespace DeepSeekV4.Engine.Gguf;
 /// </summary>
 public sealed class GgufArray
 {
+    private readonly Func<Array>? _load;
+    private Array? _items;
+
     public GgufValueType ElementType { get; }
-    public Array Items { get; }
-    public int Count => Items.Length;
+    public int Count { get; }
+
+    /// <summary>The elements; for arrays read from a file they are decoded on first access.</summary>
+    public Array Items => _items ?? LazyInitializer.EnsureInitialized(ref _items, _load!);
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="items"/> is not the array type <paramref name="elementType"/> is held as.</summary>
     public GgufArray(GgufValueType elementType, Array items)
@@ -22,7 +27,16 @@ public sealed class GgufArray
         if (elementType == GgufValueType.Array && Array.IndexOf((GgufArray?[])items, null) is >= 0 and var j)
             throw new ArgumentException($"GGUF nested array element {j} is null", nameof(items));
         ElementType = elementType;
-        Items = items;
+        Count = items.Length;
+        _items = items;
+    }
+
+    /// <summary>An array of <paramref name="count"/> already validated elements that <paramref name="load"/> decodes when first asked for.</summary>
+    internal GgufArray(GgufValueType elementType, int count, Func<Array> load)
+    {
+        ElementType = elementType;
+        Count = count;
+        _load = load;
     }
 
     public T[] As<T>() => Items as T[] ?? throw new InvalidCastException($"GGUF array holds {ElementType}, not {typeof(T).Name}");

@@ -27,6 +27,11 @@ public sealed unsafe class GgufFile : IDisposable
     public long DataStart { get; }
     public long FileSize => _storage.Length;
     public GgufLoadMode LoadMode { get; }
+    /// <summary>
+    /// Whether the file's bytes are locked in RAM: <see cref="GgufLoadMode.InMemory"/> tries (mlock / VirtualLock),
+    /// best effort; false when the OS refused (no privilege, RLIMIT_MEMLOCK) or the file is mapped.
+    /// </summary>
+    public bool IsMemoryLocked => _storage.IsLocked;
     public IReadOnlyDictionary<string, GgufMetadataValue> Metadata { get; }
     /// <summary>Metadata keys in file order.</summary>
     public IReadOnlyList<string> MetadataKeys { get; }
@@ -54,7 +59,7 @@ public sealed unsafe class GgufFile : IDisposable
         Metadata = result.Metadata;
         MetadataKeys = result.MetadataOrder;
         Tensors = result.Tensors;
-        _tensorsByName = result.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        _tensorsByName = result.TensorsByName;
     }
 
     /// <summary>Opens and validates a GGUF file. Throws <see cref="GgufFormatException"/> for anything malformed.</summary>

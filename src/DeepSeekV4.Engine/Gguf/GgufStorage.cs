@@ -10,6 +10,9 @@ internal abstract unsafe class GgufStorage : IDisposable
     public abstract long Length { get; }
     public abstract void Dispose();
 
+    /// <summary>Whether the bytes are pinned in RAM (mlock / VirtualLock), so the OS cannot page them out.</summary>
+    public virtual bool IsLocked => false;
+
     public static GgufStorage Map(string path)
     {
         long length = new FileInfo(path).Length;
@@ -29,6 +32,7 @@ internal abstract unsafe class GgufStorage : IDisposable
             if (read <= 0) throw new EndOfStreamException($"{path}: file shrank while being read");
             done += read;
         }
+        storage.TryLock();
         return storage;
     }
 
@@ -71,6 +75,7 @@ internal abstract unsafe class GgufStorage : IDisposable
     private sealed class NativeStorage : GgufStorage
     {
         private byte* _base;
+        private bool _locked;
 
         public NativeStorage(long length)
         {
@@ -80,10 +85,16 @@ internal abstract unsafe class GgufStorage : IDisposable
 
         public override byte* Base => _base;
         public override long Length { get; }
+        public override bool IsLocked => _locked;
+
+        /// <summary>Best effort: a refused lock leaves the memory pageable, never fails the load.</summary>
+        public void TryLock() => _locked = MemoryLock.TryLock(_base, Length);
 
         public override void Dispose()
         {
             if (_base == null) return;
+            if (_locked) MemoryLock.Unlock(_base, Length);
+            _locked = false;
             NativeMemory.AlignedFree(_base);
             _base = null;
         }

@@ -1,3 +1,4 @@
+using System.Text;
 using DeepSeekV4.Engine.Tensors;
 
 namespace DeepSeekV4.Engine.Gguf;
@@ -18,7 +19,6 @@ namespace DeepSeekV4.Engine.Gguf;
 /// </code></example>
 public sealed class GgufWriter
 {
-    private const int MaxDimensions = 4;
     private readonly List<KeyValuePair<string, GgufMetadataValue>> _metadata = [];
     private readonly Dictionary<string, int> _metadataIndex = new(StringComparer.Ordinal);
     private readonly List<PendingTensor> _tensors = [];
@@ -181,6 +181,8 @@ public sealed class GgufWriter
     private static void CheckKey(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
+        if (Encoding.UTF8.GetByteCount(key) > GgufParser.MaxKeyBytes)
+            throw new ArgumentException($"metadata key of {Encoding.UTF8.GetByteCount(key)} UTF-8 bytes exceeds GGUF's limit of {GgufParser.MaxKeyBytes}", nameof(key));
     }
 
     /// <summary>Validates a tensor's name, type and shape as the reader will; returns its byte size.</summary>
@@ -188,19 +190,21 @@ public sealed class GgufWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(dimensions);
+        if (Encoding.UTF8.GetByteCount(name) > GgufParser.MaxTensorNameBytes)
+            throw new ArgumentException($"tensor name '{name}' exceeds GGUF's limit of {GgufParser.MaxTensorNameBytes} UTF-8 bytes", nameof(name));
         if (_tensorNames.Contains(name)) throw new ArgumentException($"tensor '{name}' was already added", nameof(name));
         if (!GgmlTypeInfo.TryGet((uint)type, out var info)) throw new ArgumentOutOfRangeException(nameof(type), type, "not a ggml type");
-        if (dimensions.Count is < 1 or > MaxDimensions)
-            throw new ArgumentException($"tensor '{name}' has {dimensions.Count} dimensions (1 to {MaxDimensions} allowed)", nameof(dimensions));
-        long rows = 1;
+        if (dimensions.Count > GgufParser.MaxDimensions)
+            throw new ArgumentException($"tensor '{name}' has {dimensions.Count} dimensions (at most {GgufParser.MaxDimensions})", nameof(dimensions));
+        long rows = 1, ne0 = dimensions.Count == 0 ? 1 : dimensions[0];
         for (int i = 0; i < dimensions.Count; i++)
         {
             if (dimensions[i] < 0) throw new ArgumentException($"tensor '{name}' has a negative dimension {Shape(dimensions)}", nameof(dimensions));
             if (i > 0) rows = checked(rows * dimensions[i]);
         }
-        if (dimensions[0] % info.BlockSize != 0)
-            throw new ArgumentException($"tensor '{name}': ne0 = {dimensions[0]} is not a multiple of {info.Name}'s block size {info.BlockSize}", nameof(dimensions));
-        return checked(info.RowBytes(dimensions[0]) * rows);
+        if (ne0 % info.BlockSize != 0)
+            throw new ArgumentException($"tensor '{name}': ne0 = {ne0} is not a multiple of {info.Name}'s block size {info.BlockSize}", nameof(dimensions));
+        return checked(info.RowBytes(ne0) * rows);
     }
 
     private static string Shape(IReadOnlyList<long> dimensions) => "[" + string.Join(", ", dimensions) + "]";

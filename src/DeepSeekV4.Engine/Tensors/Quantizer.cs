@@ -2,7 +2,9 @@ namespace DeepSeekV4.Engine.Tensors;
 
 /// <summary>
 /// ggml's reference quantizers, reproduced byte for byte: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 (the KV-cache
-/// formats), Q8_K (the activation partner of K- and i-quants), and the closed-form Q1_0, Q2_0, TQ1_0, TQ2_0, MXFP4.
+/// formats), Q8_K (the activation partner of K- and i-quants), the K-quants Q2_K…Q6_K (<c>quantize_row_q*_K_ref</c>,
+/// what ggml_quantize_chunk does without an importance matrix), and the closed-form Q1_0, Q2_0, TQ1_0, TQ2_0, MXFP4.
+/// Not available: the i-quants (they need ggml's grid searches and, for IQ2_XXS/IQ2_XS/IQ1_S, an importance matrix) and NVFP4.
 /// </summary>
 public static class Quantizer
 {

@@ -45,19 +45,19 @@ public abstract class BlockFormat
     protected virtual void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block) =>
         throw new NotSupportedException($"there is no reference quantizer for {Info.Name}");
 
-    protected static float ReadHalf(ReadOnlySpan<byte> bytes, int offset) =>
+    protected internal static float ReadHalf(ReadOnlySpan<byte> bytes, int offset) =>
         (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(bytes[offset..]));
 
-    protected static void WriteHalf(Span<byte> bytes, int offset, float value) =>
+    protected internal static void WriteHalf(Span<byte> bytes, int offset, float value) =>
         BinaryPrimitives.WriteUInt16LittleEndian(bytes[offset..], BitConverter.HalfToUInt16Bits((Half)value));
 
-    protected static uint ReadUInt32(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
+    protected internal static uint ReadUInt32(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
 
-    protected static ushort ReadUInt16(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt16LittleEndian(bytes[offset..]);
+    protected internal static ushort ReadUInt16(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt16LittleEndian(bytes[offset..]);
 
     /// <summary>ggml's <c>nearest_int</c>: round half to even (exact for |x| ≤ 2^22, the range ggml asserts).</summary>
-    protected static int NearestInt(float x) => (int)MathF.Round(x, MidpointRounding.ToEven);
+    protected internal static int NearestInt(float x) => (int)MathF.Round(x, MidpointRounding.ToEven);
 
     /// <summary>C's <c>roundf</c> / <c>lroundf</c>: round half away from zero.</summary>
-    protected static float RoundAway(float x) => MathF.Round(x, MidpointRounding.AwayFromZero);
+    protected internal static float RoundAway(float x) => MathF.Round(x, MidpointRounding.AwayFromZero);
 }

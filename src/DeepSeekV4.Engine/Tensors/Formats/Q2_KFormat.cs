@@ -26,4 +26,48 @@ public sealed class Q2_KFormat() : BlockFormat(GgmlType.Q2_K)
             }
         }
     }
+
+    public override bool HasQuantizer => true;
+
+    protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block)
+    {
+        Span<byte> L = stackalloc byte[256];
+        Span<byte> laux = stackalloc byte[16];
+        Span<float> weights = stackalloc float[16];
+        Span<float> mins = stackalloc float[16];
+        Span<float> scales = stackalloc float[16];
+        var sc = block[..16];
+        float maxScale = 0, maxMin = 0;
+        for (int j = 0; j < 16; j++)
+        {
+            var xj = x.Slice(16 * j, 16);
+            for (int l = 0; l < 16; l++) weights[l] = MathF.Abs(xj[l]);
+            scales[j] = KQuantSearch.MakeQkx2Quants(3, xj, weights, L.Slice(16 * j, 16), out mins[j], laux, -0.5f, 0.1f, 15, true);
+            if (scales[j] > maxScale) maxScale = scales[j];
+            if (mins[j] > maxMin) maxMin = mins[j];
+        }
+        const float q4scale = 15f;
+        sc.Clear();
+        if (maxScale > 0)
+        {
+            float iscale = q4scale / maxScale;
+            for (int j = 0; j < 16; j++) sc[j] = (byte)NearestInt(iscale * scales[j]);
+        }
+        WriteHalf(block, 80, maxScale > 0 ? maxScale / q4scale : 0f);
+        if (maxMin > 0)
+        {
+            float iscale = q4scale / maxMin;
+            for (int j = 0; j < 16; j++) sc[j] |= (byte)(NearestInt(iscale * mins[j]) << 4);
+        }
+        WriteHalf(block, 82, maxMin > 0 ? maxMin / q4scale : 0f);
+        float dAll = ReadHalf(block, 80), dminAll = ReadHalf(block, 82);
+        for (int j = 0; j < 16; j++)
+        {
+            float d = dAll * (sc[j] & 0xF);
+            if (d == 0) continue;
+            float dm = dminAll * (sc[j] >> 4);
+            for (int i = 0; i < 16; i++) L[16 * j + i] = (byte)Math.Max(0, Math.Min(3, NearestInt((x[16 * j + i] + dm) / d)));
+        }
+        KQuantSearch.Pack2Bit(L, block.Slice(16, 64));
+    }
 }

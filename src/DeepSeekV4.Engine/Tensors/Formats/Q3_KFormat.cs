@@ -35,4 +35,59 @@ public sealed class Q3_KFormat() : BlockFormat(GgmlType.Q3_K)
             }
         }
     }
+
+    public override bool HasQuantizer => true;
+
+    protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block)
+    {
+        Span<sbyte> L = stackalloc sbyte[256];
+        Span<float> scales = stackalloc float[16];
+        float maxScale = 0, amax = 0;
+        for (int j = 0; j < 16; j++)
+        {
+            scales[j] = KQuantSearch.MakeQ3Quants(4, x.Slice(16 * j, 16), L.Slice(16 * j, 16));
+            float scale = MathF.Abs(scales[j]);
+            if (scale > amax)
+            {
+                amax = scale;
+                maxScale = scales[j];
+            }
+        }
+        var packed = block.Slice(96, 12);
+        packed.Clear();
+        if (maxScale != 0)
+        {
+            float iscale = -32f / maxScale;
+            for (int j = 0; j < 16; j++)
+            {
+                int l = Math.Max(-32, Math.Min(31, (int)(sbyte)NearestInt(iscale * scales[j]))) + 32;
+                if (j < 8) packed[j] = (byte)(l & 0xF);
+                else packed[j - 8] |= (byte)((l & 0xF) << 4);
+                packed[8 + j % 4] |= (byte)((l >> 4) << (2 * (j / 4)));
+            }
+            WriteHalf(block, 108, 1 / iscale);
+        }
+        else WriteHalf(block, 108, 0f);
+        float dAll = ReadHalf(block, 108);
+        for (int j = 0; j < 16; j++)
+        {
+            float d = dAll * (Scale(packed, j) - 32);
+            if (d == 0) continue;
+            for (int i = 0; i < 16; i++) L[16 * j + i] = (sbyte)(Math.Max(-4, Math.Min(3, NearestInt(x[16 * j + i] / d))) + 4);
+        }
+        var hmask = block[..32];
+        hmask.Clear();
+        Span<byte> low = stackalloc byte[256];
+        for (int j = 0; j < 256; j++)
+        {
+            int l = L[j];
+            if (l > 3)
+            {
+                hmask[j % 32] |= (byte)(1 << (j / 32));
+                l -= 4;
+            }
+            low[j] = (byte)l;
+        }
+        KQuantSearch.Pack2Bit(low, block.Slice(32, 64));
+    }
 }

@@ -22,4 +22,14 @@ public sealed class Q4_KFormat() : BlockFormat(GgmlType.Q4_K)
             for (int l = 0; l < 32; l++) y[o++] = d2 * (q[l] >> 4) - m2;
         }
     }
+
+    public override bool HasQuantizer => true;
+
+    protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block)
+    {
+        Span<byte> L = stackalloc byte[256];
+        KQuantScales.QuantizeScaleMinBlock(x, block, L, nmax: 15, rmin: -1f, rdelta: 0.1f, nstep: 20);
+        for (int c = 0; c < 4; c++)
+            for (int l = 0; l < 32; l++) block[16 + 32 * c + l] = (byte)(L[64 * c + l] | (L[64 * c + l + 32] << 4));
+    }
 }

@@ -25,4 +25,32 @@ public sealed class Q5_KFormat() : BlockFormat(GgmlType.Q5_K)
             u2 <<= 2;
         }
     }
+
+    public override bool HasQuantizer => true;
+
+    protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block)
+    {
+        Span<byte> L = stackalloc byte[256];
+        KQuantScales.QuantizeScaleMinBlock(x, block, L, nmax: 31, rmin: -0.5f, rdelta: 0.1f, nstep: 15);
+        var qh = block.Slice(16, 32);
+        qh.Clear();
+        for (int c = 0; c < 4; c++)
+        {
+            for (int j = 0; j < 32; j++)
+            {
+                int l1 = L[64 * c + j], l2 = L[64 * c + j + 32];
+                if (l1 > 15)
+                {
+                    l1 -= 16;
+                    qh[j] |= (byte)(1 << (2 * c));
+                }
+                if (l2 > 15)
+                {
+                    l2 -= 16;
+                    qh[j] |= (byte)(2 << (2 * c));
+                }
+                block[48 + 32 * c + j] = (byte)(l1 | (l2 << 4));
+            }
+        }
+    }
 }

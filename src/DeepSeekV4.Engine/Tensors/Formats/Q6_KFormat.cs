@@ -29,4 +29,50 @@ public sealed class Q6_KFormat() : BlockFormat(GgmlType.Q6_K)
             }
         }
     }
+
+    public override bool HasQuantizer => true;
+
+    protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block)
+    {
+        Span<sbyte> L = stackalloc sbyte[256];
+        Span<float> scales = stackalloc float[16];
+        float maxScale = 0, maxAbsScale = 0;
+        for (int ib = 0; ib < 16; ib++)
+        {
+            scales[ib] = KQuantSearch.MakeQxQuants(32, x.Slice(16 * ib, 16), L.Slice(16 * ib, 16));
+            float abs = MathF.Abs(scales[ib]);
+            if (abs > maxAbsScale)
+            {
+                maxAbsScale = abs;
+                maxScale = scales[ib];
+            }
+        }
+        if (maxAbsScale < 1e-15f)
+        {
+            block.Clear();
+            return;
+        }
+        float iscale = -128f / maxScale;
+        WriteHalf(block, 208, 1 / iscale);
+        for (int ib = 0; ib < 16; ib++) block[192 + ib] = (byte)(sbyte)Math.Min(127, NearestInt(iscale * scales[ib]));
+        float dAll = ReadHalf(block, 208);
+        for (int j = 0; j < 16; j++)
+        {
+            float d = dAll * (sbyte)block[192 + j];
+            if (d == 0) continue;
+            for (int i = 0; i < 16; i++) L[16 * j + i] = (sbyte)(Math.Max(-32, Math.Min(31, NearestInt(x[16 * j + i] / d))) + 32);
+        }
+        for (int half = 0; half < 2; half++)
+        {
+            var ql = block.Slice(64 * half, 64);
+            var qh = block.Slice(128 + 32 * half, 32);
+            var Lh = L.Slice(128 * half, 128);
+            for (int l = 0; l < 32; l++)
+            {
+                ql[l] = (byte)((Lh[l] & 0xF) | ((Lh[l + 64] & 0xF) << 4));
+                ql[l + 32] = (byte)((Lh[l + 32] & 0xF) | ((Lh[l + 96] & 0xF) << 4));
+                qh[l] = (byte)((Lh[l] >> 4) | ((Lh[l + 32] >> 4) << 2) | ((Lh[l + 64] >> 4) << 4) | ((Lh[l + 96] >> 4) << 6));
+            }
+        }
+    }
 }

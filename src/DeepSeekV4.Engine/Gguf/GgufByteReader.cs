@@ -1,0 +1,100 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Unicode;
+
+namespace DeepSeekV4.Engine.Gguf;
+
+/// <summary>
+/// A bounds-checked little-endian cursor over a GGUF image in memory. Every read first checks that the bytes exist;
+/// every failure is a <see cref="GgufFormatException"/> naming the file, the field, the offset and the value.
+/// </summary>
+internal sealed unsafe class GgufByteReader(byte* @base, long length, string path)
+{
+    public long Position { get; set; }
+    public long Length => length;
+    public long Remaining => length - Position;
+    public string Path => path;
+
+    public GgufFormatException Fail(string field, long offset, string problem) => new(path, field, offset, problem);
+
+    public void Need(long n, string field)
+    {
+        if (n > Remaining)
+            throw Fail(field, Position, $"the file ends at byte {length}; {n} bytes needed here but only {Remaining} remain");
+    }
+
+    public ReadOnlySpan<byte> Span(long offset, int count) => new(@base + offset, count);
+
+    public byte ReadU8(string field)
+    {
+        Need(1, field);
+        return @base[Position++];
+    }
+
+    public ushort ReadU16(string field) => BinaryPrimitives.ReadUInt16LittleEndian(Take(2, field));
+    public uint ReadU32(string field) => BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field));
+    public ulong ReadU64(string field) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, field));
+
+    public ReadOnlySpan<byte> Take(int n, string field)
+    {
+        Need(n, field);
+        var span = new ReadOnlySpan<byte>(@base + Position, n);
+        Position += n;
+        return span;
+    }
+
+    /// <summary>A count of items each at least <paramref name="minItemBytes"/> long: refused when they cannot fit in the bytes that remain.</summary>
+    public int ReadCount(string field, int minItemBytes, string what)
+    {
+        long at = Position;
+        ulong count = ReadU64(field);
+        if (count > (ulong)(Remaining / minItemBytes) || count > int.MaxValue)
+            throw Fail(field, at, $"{count} {what} cannot fit in the {Remaining} bytes that follow");
+        return (int)count;
+    }
+
+    /// <summary>Checks a string's length and UTF-8 and moves past it; returns where its bytes start and how many there are.</summary>
+    public (long Start, int Length) SkipString(string field, int maxLength = int.MaxValue)
+    {
+        long at = Position;
+        ulong len = ReadU64(field + ".length");
+        if (len > (ulong)Remaining)
+            throw Fail(field, at, $"string length {len} exceeds the {Remaining} bytes that remain");
+        if (len > (ulong)maxLength)
+            throw Fail(field, at, $"string length {len} exceeds the limit of {maxLength} bytes");
+        var bytes = new ReadOnlySpan<byte>(@base + Position, (int)len);
+        if (!Utf8.IsValid(bytes))
+        {
+            long bad = Position + FirstInvalidUtf8(bytes);
+            throw Fail(field, at, $"string of {len} bytes is not valid UTF-8 (byte 0x{@base[bad]:X2} at offset {bad})");
+        }
+        long start = Position;
+        Position += (long)len;
+        return (start, (int)len);
+    }
+
+    public string ReadString(string field, int maxLength = int.MaxValue)
+    {
+        var (start, len) = SkipString(field, maxLength);
+        return Encoding.UTF8.GetString(@base + start, len);
+    }
+
+    public bool ReadBool(string field)
+    {
+        long at = Position;
+        byte b = ReadU8(field);
+        if (b > 1) throw Fail(field, at, $"BOOL value {b} is neither 0 nor 1");
+        return b == 1;
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        int i = 0;
+        while (i < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes[i..], out _, out int consumed) != System.Buffers.OperationStatus.Done) return i;
+            i += consumed;
+        }
+        return i;
+    }
+}
