@@ -12,11 +12,10 @@ public sealed class GgufArray
     public GgufValueType ElementType { get; }
     public int Count { get; }
 
-    /// <summary>
-    /// The elements. An array read from a file is decoded on first access, which must happen while the file is open
-    /// (afterwards: <see cref="ObjectDisposedException"/>); once decoded, the items stay.
-    /// </summary>
+    /// <summary>The elements (for an array read from a file, decoded on first access).</summary>
     public Array Items => _items ?? LazyInitializer.EnsureInitialized(ref _items, _load!);
+
+    internal bool IsDecoded => Volatile.Read(ref _items) != null;
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="items"/> is not the array type <paramref name="elementType"/> is held as.</summary>
     public GgufArray(GgufValueType elementType, Array items)

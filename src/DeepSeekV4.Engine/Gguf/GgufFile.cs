@@ -19,7 +19,7 @@ public sealed unsafe class GgufFile : IDisposable
 {
     private readonly GgufStorage _storage;
     private readonly Dictionary<string, GgufTensorInfo> _tensorsByName;
-    private readonly GgufMetadataBytes _lazyValues;
+    private readonly List<GgufLazyArray> _lazyArrays;
     private bool _disposed;
 
     public string Path { get; }
@@ -61,7 +61,7 @@ public sealed unsafe class GgufFile : IDisposable
         MetadataKeys = result.MetadataOrder;
         Tensors = result.Tensors;
         _tensorsByName = result.TensorsByName;
-        _lazyValues = result.LazyValues;
+        _lazyArrays = result.LazyArrays;
     }
 
     /// <summary>Opens and validates a GGUF file. Throws <see cref="GgufFormatException"/> for anything malformed.</summary>
@@ -128,7 +128,7 @@ public sealed unsafe class GgufFile : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _lazyValues.Detach();
+        foreach (var array in _lazyArrays) array.Detach(); // arrays not yet decoded keep a copy of their bytes
         _storage.Dispose();
     }
 }

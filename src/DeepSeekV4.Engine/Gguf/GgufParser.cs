@@ -8,7 +8,7 @@ namespace DeepSeekV4.Engine.Gguf;
 /// dimension, type id and offset is checked against the bytes that remain before it is used, with overflow-safe
 /// arithmetic, so a hostile file can neither read outside the image nor make the parser allocate in proportion to a
 /// number it merely claims. Arrays are validated here (lengths, UTF-8, BOOL bytes) and decoded on first use
-/// (<see cref="GgufMetadataBytes"/>).
+/// (<see cref="GgufLazyArray"/>).
 /// </summary>
 internal sealed unsafe class GgufParser
 {
@@ -39,14 +39,14 @@ internal sealed unsafe class GgufParser
         Dictionary<string, GgufTensorInfo> TensorsByName,
         int Alignment,
         long DataStart,
-        GgufMetadataBytes LazyValues);
+        List<GgufLazyArray> LazyArrays);
 
     private readonly record struct RawTensor(string Name, GgmlType Type, long[] Dims, long Offset, long Size, long OffsetAt);
 
     public Result Parse()
     {
         uint version = ReadHeader(out int tensorCount, out int kvCount);
-        var (metadata, order, alignmentAt, lazyValues) = ReadMetadata(kvCount);
+        var (metadata, order, alignmentAt, lazyArrays) = ReadMetadata(kvCount);
         int alignment = AlignmentOf(metadata, alignmentAt);
         var raw = ReadTensorInfos(tensorCount, alignment);
         long dataStart = DataStartAfterInfos(alignment, tensorCount);
@@ -60,7 +60,7 @@ internal sealed unsafe class GgufParser
             byName.Add(t.Name, info);
         }
         CheckNoOverlap(raw, dataStart);
-        return new Result(version, metadata, order, tensors, byName, alignment, dataStart, lazyValues);
+        return new Result(version, metadata, order, tensors, byName, alignment, dataStart, lazyArrays);
     }
 
     private uint ReadHeader(out int tensorCount, out int kvCount)
@@ -85,12 +85,12 @@ internal sealed unsafe class GgufParser
         return version;
     }
 
-    private (Dictionary<string, GgufMetadataValue>, List<string>, long AlignmentAt, GgufMetadataBytes) ReadMetadata(int kvCount)
+    private (Dictionary<string, GgufMetadataValue>, List<string>, long AlignmentAt, List<GgufLazyArray>) ReadMetadata(int kvCount)
     {
         var metadata = new Dictionary<string, GgufMetadataValue>(Math.Min(kvCount, 64), StringComparer.Ordinal);
         var order = new List<string>(Math.Min(kvCount, 64));
-        var lazyBytes = new GgufMetadataBytes();
-        long lazyStart = -1, alignmentAt = -1;
+        var lazyArrays = new List<GgufLazyArray>();
+        long alignmentAt = -1;
         for (int i = 0; i < kvCount; i++)
         {
             long keyAt = _r.Position;
@@ -104,22 +104,14 @@ internal sealed unsafe class GgufParser
             if (!GgufValueTypes.IsDefined(typeId)) throw _r.Fail(typeField, typeAt, $"unknown value type {typeId}");
             long valueAt = _r.Position;
             if (key == "general.alignment") alignmentAt = valueAt;
-            var value = ReadValue((GgufValueType)typeId, key, lazyBytes);
-            if (value.Type == GgufValueType.Array && lazyStart < 0) lazyStart = valueAt;
+            var value = ReadValue((GgufValueType)typeId, key, lazyArrays);
             metadata.Add(key, value);
             order.Add(key);
         }
-        if (lazyStart >= 0)
-        {
-            long bytes = _r.Position - lazyStart;
-            if (bytes > Array.MaxLength)
-                throw _r.Fail("metadata", lazyStart, $"{bytes} bytes of metadata arrays exceed the {Array.MaxLength} this reader holds");
-            lazyBytes.Attach(_storage, _r.Path, lazyStart, (int)bytes);
-        }
-        return (metadata, order, alignmentAt, lazyBytes);
+        return (metadata, order, alignmentAt, lazyArrays);
     }
 
-    private GgufMetadataValue ReadValue(GgufValueType type, string key, GgufMetadataBytes lazyBytes)
+    private GgufMetadataValue ReadValue(GgufValueType type, string key, List<GgufLazyArray> lazyArrays)
     {
         switch (type)
         {
@@ -138,7 +130,12 @@ internal sealed unsafe class GgufParser
             default:
             {
                 var (elementType, count, start) = SkipArray(key, 0);
-                return new(type, new GgufArray(elementType, count, () => lazyBytes.DecodeArray(key, elementType, start, count)));
+                long bytes = _r.Position - start;
+                if (bytes > System.Array.MaxLength)
+                    throw _r.Fail(key, start, $"an array of {bytes} bytes exceeds the {System.Array.MaxLength} bytes this reader holds");
+                var lazy = new GgufLazyArray(_storage, elementType, count, start, (int)bytes);
+                lazyArrays.Add(lazy);
+                return new(type, lazy.Array);
             }
         }
     }
