@@ -85,7 +85,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
 
         var loadOptions = new ModelLoadOptions { Threads = threads, LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped };
         var loadTime = Stopwatch.StartNew();
-        using var loaded = DefaultModelLoader.Instance.Load(path, loadOptions, null, CancellationToken.None);
+        using var loaded = DeepSeekV4ModelLoader.Instance.Load(path, loadOptions, null, CancellationToken.None);
         double loadSeconds = loadTime.Elapsed.TotalSeconds;
 
         var result = new ModelBenchmark().Run(loaded.Model, options, weightBytesPerToken, line => Console.Error.WriteLine(line));

@@ -21,7 +21,7 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
     public LoadedModel Load(string path, ModelLoadOptions options, Action<EngineEvent>? onEvent, CancellationToken cancellationToken)
     {
         onEvent?.Invoke(new LoadProgressEvent("mapping", 0, 3));
-        var file = GgufFile.Open(path);
+        var file = GgufFile.Open(path, options.LoadMode);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
