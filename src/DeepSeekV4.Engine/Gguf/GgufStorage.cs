@@ -10,6 +10,9 @@ internal abstract unsafe class GgufStorage : IDisposable
     public abstract long Length { get; }
     public abstract void Dispose();
 
+    /// <summary>Whether the bytes are pinned in RAM (mlock / VirtualLock), so the OS cannot page them out.</summary>
+    public virtual bool IsLocked => false;
+
     public static GgufStorage Map(string path)
     {
         long length = new FileInfo(path).Length;
@@ -29,6 +32,7 @@ internal abstract unsafe class GgufStorage : IDisposable
             if (read <= 0) throw new EndOfStreamException($"{path}: file shrank while being read");
             done += read;
         }
+        storage.TryLock();
         return storage;
     }
 
@@ -37,6 +41,18 @@ internal abstract unsafe class GgufStorage : IDisposable
         var storage = new NativeStorage(bytes.Length);
         bytes.CopyTo(new Span<byte>(storage.Base, bytes.Length));
         return storage;
+    }
+
+    /// <summary>Memory owned by the caller, pinned for the storage's lifetime; nothing is copied.</summary>
+    public static GgufStorage Pin(ReadOnlyMemory<byte> image) => new PinnedStorage(image);
+
+    private sealed class PinnedStorage(ReadOnlyMemory<byte> image) : GgufStorage
+    {
+        private System.Buffers.MemoryHandle _handle = image.Pin();
+
+        public override byte* Base => (byte*)_handle.Pointer;
+        public override long Length { get; } = image.Length;
+        public override void Dispose() => _handle.Dispose();
     }
 
     private sealed class MappedStorage : GgufStorage
@@ -71,6 +87,7 @@ internal abstract unsafe class GgufStorage : IDisposable
     private sealed class NativeStorage : GgufStorage
     {
         private byte* _base;
+        private bool _locked;
 
         public NativeStorage(long length)
         {
@@ -80,10 +97,16 @@ internal abstract unsafe class GgufStorage : IDisposable
 
         public override byte* Base => _base;
         public override long Length { get; }
+        public override bool IsLocked => _locked;
+
+        /// <summary>Best effort: a refused lock leaves the memory pageable, never fails the load.</summary>
+        public void TryLock() => _locked = MemoryLock.TryLock(_base, Length);
 
         public override void Dispose()
         {
             if (_base == null) return;
+            if (_locked) MemoryLock.Unlock(_base, Length);
+            _locked = false;
             NativeMemory.AlignedFree(_base);
             _base = null;
         }

@@ -1,6 +1,12 @@
 namespace DeepSeekV4.Engine.KvCache;
 
-/// <summary>Statistics of one sequence's KV cache (what Get-DSKvCacheStats shows).</summary>
+/// <summary>
+/// Statistics of one sequence's KV cache (what Get-DSKvCacheStats shows). Byte counts are what the rows held take
+/// (window rows held, compressed entries, indexer keys, compressor state); <see cref="ReservedBytes"/> is the memory
+/// taken, including unused page space. The comparisons are for the same token count and layer count, BF16:
+/// <see cref="UncompressedMhaBytes"/> every head's K and V (heads × 2 × head_dim), <see cref="Gqa8Bytes"/> 8 KV heads
+/// of 128 dims (K and V), <see cref="MlaBytes"/> a DeepSeek-V3-style latent (head_dim + rope dims).
+/// </summary>
 public sealed record KvCacheStatistics(
     KvCacheFormat Format,
     int Tokens,
@@ -20,6 +26,9 @@ public sealed record KvCacheStatistics(
     public long TotalBytes => WindowBytes + CsaEntryBytes + IndexerKeyBytes + HcaEntryBytes + CompressorStateBytes;
 
     public double BytesPerToken => Tokens == 0 ? 0 : (double)TotalBytes / Tokens;
+
+    /// <summary>Bytes per token that grow with the sequence (compressed entries and indexer keys, constant parts excluded).</summary>
+    public double AmortizedBytesPerToken { get; init; }
 }
 
 /// <summary>One layer's share of the cache. CompressRatio is 0 (window only), 4 (CSA) or 128 (HCA).</summary>

@@ -1,0 +1,27 @@
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.Engine.Inference.Benchmarking;
+
+/// <summary>
+/// A llama-bench style run: prompt processing of <see cref="PromptTokens"/> random tokens in one call (ppN) and
+/// generation of <see cref="GenerateTokens"/> tokens one call each from an empty sequence (tgN), each repeated
+/// <see cref="Repetitions"/> times on a fresh sequence after one untimed warm-up.
+/// </summary>
+public sealed record BenchmarkOptions
+{
+    public int PromptTokens { get; init; } = 512;
+    public int GenerateTokens { get; init; } = 128;
+    public int Repetitions { get; init; } = 5;
+    public KvCacheFormat KvCache { get; init; } = KvCacheFormat.Native;
+    public bool WarmUp { get; init; } = true;
+    /// <summary>Seed of the random token ids fed to the model.</summary>
+    public int Seed { get; init; } = 1234;
+
+    public void Validate()
+    {
+        if (PromptTokens < 0) throw new ArgumentOutOfRangeException(nameof(PromptTokens), PromptTokens, "must not be negative");
+        if (GenerateTokens < 0) throw new ArgumentOutOfRangeException(nameof(GenerateTokens), GenerateTokens, "must not be negative");
+        if (PromptTokens == 0 && GenerateTokens == 0) throw new ArgumentException("nothing to measure: both the prompt and the generation have 0 tokens");
+        if (Repetitions < 1) throw new ArgumentOutOfRangeException(nameof(Repetitions), Repetitions, "must be at least 1");
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace DeepSeekV4.Engine.Inference.Benchmarking;
+
+/// <summary>One read-bandwidth measurement: the best of several passes over the buffer.</summary>
+public sealed record MemoryBandwidthResult(int Threads, long BufferBytes, int Passes, double BytesPerSecond, double MedianBytesPerSecond);
+
+/// <summary>
+/// The machine's memory read bandwidth, the roofline decoding is compared with: each thread sums its own slice of a
+/// buffer much larger than the caches, with 8 independent SIMD accumulators (so the adds never wait on each other and
+/// the loads are the only limit), all threads started together; a pass's bandwidth is the whole buffer over the
+/// time the slowest thread took.
+/// </summary>
+public static class MemoryBandwidth
+{
+    public const long DefaultBufferBytes = 1L << 30;
+
+    public static MemoryBandwidthResult Measure(int threads, long bufferBytes = DefaultBufferBytes, int passes = 10)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be at least 1");
+        if (passes < 1) throw new ArgumentOutOfRangeException(nameof(passes), passes, "must be at least 1");
+        long words = bufferBytes / sizeof(ulong) / (64 * threads) * (64 * threads);
+        if (words == 0 || words > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(bufferBytes), bufferBytes, $"must hold 512 bytes per thread and fit one array");
+        var buffer = GC.AllocateUninitializedArray<ulong>((int)words);
+        Array.Fill(buffer, 1UL); // touch every page before timing
+
+        long slice = words / threads;
+        var perPass = new double[passes];
+        using var start = new Barrier(threads + 1);
+        using var done = new CountdownEvent(threads);
+        int pass = 0;
+        ulong sink = 0;
+        var workers = new Thread[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            long from = t * slice;
+            workers[t] = new Thread(() =>
+            {
+                for (int p = 0; p < passes; p++)
+                {
+                    start.SignalAndWait();
+                    ulong s = ReadSum(buffer, from, from + slice);
+                    Interlocked.Add(ref sink, s);
+                    done.Signal();
+                }
+            }) { IsBackground = true, Name = $"membw-{t}" };
+            workers[t].Start();
+        }
+        for (; pass < passes; pass++)
+        {
+            done.Reset(threads);
+            start.SignalAndWait();
+            long begin = Stopwatch.GetTimestamp();
+            done.Wait();
+            perPass[pass] = words * (double)sizeof(ulong) / Stopwatch.GetElapsedTime(begin).TotalSeconds;
+        }
+        foreach (var w in workers) w.Join();
+        if (sink != (ulong)words * (ulong)passes) throw new InvalidOperationException($"read loop summed {sink}, expected {(ulong)words * (ulong)passes}");
+
+        Array.Sort(perPass);
+        return new MemoryBandwidthResult(threads, words * sizeof(ulong), passes, perPass[^1], perPass[passes / 2]);
+    }
+
+    /// <summary>The sum of buffer[from..to) (to − from a multiple of 64), read with 8 independent vector accumulators.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static ulong ReadSum(ulong[] buffer, long from, long to)
+    {
+        ref ulong r = ref MemoryMarshal.GetArrayDataReference(buffer);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<ulong> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (nuint i = (nuint)from; i < (nuint)to; i += 64)
+            {
+                a0 += Vector512.LoadUnsafe(ref r, i);
+                a1 += Vector512.LoadUnsafe(ref r, i + 8);
+                a2 += Vector512.LoadUnsafe(ref r, i + 16);
+                a3 += Vector512.LoadUnsafe(ref r, i + 24);
+                a4 += Vector512.LoadUnsafe(ref r, i + 32);
+                a5 += Vector512.LoadUnsafe(ref r, i + 40);
+                a6 += Vector512.LoadUnsafe(ref r, i + 48);
+                a7 += Vector512.LoadUnsafe(ref r, i + 56);
+            }
+            return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
+        }
+        else
+        {
+            Vector256<ulong> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (nuint i = (nuint)from; i < (nuint)to; i += 32)
+            {
+                a0 += Vector256.LoadUnsafe(ref r, i);
+                a1 += Vector256.LoadUnsafe(ref r, i + 4);
+                a2 += Vector256.LoadUnsafe(ref r, i + 8);
+                a3 += Vector256.LoadUnsafe(ref r, i + 12);
+                a4 += Vector256.LoadUnsafe(ref r, i + 16);
+                a5 += Vector256.LoadUnsafe(ref r, i + 20);
+                a6 += Vector256.LoadUnsafe(ref r, i + 24);
+                a7 += Vector256.LoadUnsafe(ref r, i + 28);
+            }
+            return Vector256.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace DeepSeekV4.Engine.Inference;
+
+/// <summary>Something the engine reports while it works; consumers drain these on their own thread.</summary>
+public abstract record EngineEvent;
+
+/// <summary>Generated text, complete characters only, stop strings withheld.</summary>
+public sealed record TextChunkEvent(string Text) : EngineEvent;
+
+/// <summary>Prompt tokens computed so far out of those that had to be computed (reused ones excluded).</summary>
+public sealed record PrefillProgressEvent(int Done, int Total) : EngineEvent;
+
+/// <summary>A model load's progress: a stage name and units done out of total (bytes or tensors).</summary>
+public sealed record LoadProgressEvent(string Stage, long Done, long Total) : EngineEvent;

@@ -1,0 +1,17 @@
+namespace DeepSeekV4.Engine.Inference;
+
+/// <summary>Why a completion ended.</summary>
+public enum FinishReason
+{
+    /// <summary>The model produced an end-of-sequence token.</summary>
+    EndOfSequence,
+
+    /// <summary>A stop string appeared (it is not part of the text).</summary>
+    StopString,
+
+    /// <summary>The requested number of tokens was generated.</summary>
+    MaxTokens,
+
+    /// <summary>The sequence reached its context length.</summary>
+    ContextFull,
+}

@@ -1,0 +1,33 @@
+namespace DeepSeekV4.Engine.Inference;
+
+/// <summary>
+/// What the generation loop needs from a tokenizer: chat encoding of a prompt, the ids that end generation, and a
+/// streaming decoder. The DeepSeek tokenizer is adapted to it; tests use a small byte-level one.
+/// </summary>
+public interface IChatTokenizer
+{
+    /// <summary>Ids that end generation when sampled (end of sentence, end of turn); never emitted as text.</summary>
+    IReadOnlyCollection<int> EndOfGenerationIds { get; }
+
+    /// <summary>Encodes a chat prompt up to the assistant's turn; document text is never parsed for special tokens.</summary>
+    EncodedPrompt EncodeChat(ChatPrompt prompt);
+
+    /// <summary>A decoder that returns text only when its UTF-8 is complete.</summary>
+    IStreamingTextDecoder CreateStreamingDecoder();
+}
+
+/// <summary>One user turn, with an optional system prompt; <paramref name="Think"/> opens the reasoning block.</summary>
+public sealed record ChatPrompt(string? SystemPrompt, string UserText, bool Think);
+
+/// <summary>Token ids of a prompt and the name of the template that produced them.</summary>
+public sealed record EncodedPrompt(int[] Ids, string Template);
+
+/// <summary>Turns ids into text one at a time, never returning half a character.</summary>
+public interface IStreamingTextDecoder
+{
+    /// <summary>Text completed by this id (possibly empty).</summary>
+    string Push(int id);
+
+    /// <summary>Whatever is still held (an incomplete sequence at the end becomes U+FFFD).</summary>
+    string Flush();
+}

@@ -1,0 +1,35 @@
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.Engine.Inference;
+
+/// <summary>How the registry reads model files: a cheap inspection for the memory estimate, then the load itself.</summary>
+public interface IModelLoader
+{
+    /// <summary>Reads the header only (no weights): what the model is and what it needs in memory.</summary>
+    IModelFootprint Inspect(string path);
+
+    /// <summary>Maps and validates the weights and builds the tokenizer.</summary>
+    LoadedModel Load(string path, ModelLoadOptions options, Action<EngineEvent>? onEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>What a model needs in memory, known before its weights are loaded.</summary>
+public interface IModelFootprint
+{
+    ModelDescription Description { get; }
+
+    /// <summary>KV-cache bytes by component (window, CSA entries, indexer keys, HCA entries, compressor state) for one full sequence.</summary>
+    IReadOnlyList<MemoryComponent> KvCacheBytes(int contextLength, KvCacheFormat format);
+
+    /// <summary>Working buffers of a forward pass (activations, logits) at this context.</summary>
+    long ScratchBytes(int contextLength);
+}
+
+/// <summary>Settings that shape a load (the weights are shared by every session that loads the same file).</summary>
+public sealed record ModelLoadOptions
+{
+    /// <summary>Compute threads; 0 lets the engine choose.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Memory-mapped (default) or read into process memory and locked where the OS allows (--no-mmap).</summary>
+    public Gguf.GgufLoadMode LoadMode { get; init; } = Gguf.GgufLoadMode.Mapped;
+}

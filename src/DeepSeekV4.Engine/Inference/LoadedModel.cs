@@ -1,0 +1,15 @@
+namespace DeepSeekV4.Engine.Inference;
+
+/// <summary>A model in memory with its tokenizer and description; owned by the registry.</summary>
+public sealed class LoadedModel(ILanguageModel model, IChatTokenizer tokenizer, IModelFootprint footprint) : IDisposable
+{
+    public ILanguageModel Model { get; } = model;
+
+    public IChatTokenizer Tokenizer { get; } = tokenizer;
+
+    public IModelFootprint Footprint { get; } = footprint;
+
+    public ModelDescription Description => Footprint.Description;
+
+    public void Dispose() => Model.Dispose();
+}

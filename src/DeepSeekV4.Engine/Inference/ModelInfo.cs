@@ -1,0 +1,24 @@
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.Engine.Inference;
+
+/// <summary>A model as a session holds it: what it is, how it runs here, and what it takes in memory.</summary>
+public sealed record ModelInfo(
+    string Name,
+    string Path,
+    string Architecture,
+    long ParameterCount,
+    IReadOnlyList<TensorTypeSummary> TensorTypes,
+    int ContextLength,
+    KvCacheFormat KvCacheType,
+    long WeightBytes,
+    long KvCacheBytes,
+    long ScratchBytes,
+    bool IsCurrent,
+    int SharedBy)
+{
+    /// <summary>Weights, the KV cache at the full context, and scratch.</summary>
+    public long MemoryBytes => WeightBytes + KvCacheBytes + ScratchBytes;
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,31 @@
+namespace DeepSeekV4.Engine.Inference;
+
+/// <summary>One holder's claim on a registered model; disposing it releases the claim (the last one frees the model).</summary>
+public sealed class ModelLease : IDisposable
+{
+    private readonly ModelRegistry _registry;
+    private int _released;
+
+    internal ModelLease(ModelRegistry registry, string path, LoadedModel model, int contextLength)
+    {
+        _registry = registry;
+        Path = path;
+        Model = model;
+        ContextLength = contextLength;
+    }
+
+    public string Path { get; }
+
+    public LoadedModel Model { get; }
+
+    /// <summary>The context length the lease was estimated for.</summary>
+    public int ContextLength { get; }
+
+    /// <summary>How many leases (sessions) hold this model now.</summary>
+    public int SharedBy => _registry.References(Path);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0) _registry.Release(Path);
+    }
+}

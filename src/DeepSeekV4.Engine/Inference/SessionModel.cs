@@ -1,0 +1,112 @@
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.Engine.Inference;
+
+/// <summary>
+/// A model as one session uses it: its name there, context length and KV-cache format, and its cached sequences.
+/// Completions on one session model run one at a time; other sessions' completions on the same weights run in
+/// parallel with their own sequences.
+/// </summary>
+public sealed class SessionModel : IDisposable
+{
+    private readonly ModelLease _lease;
+    private readonly PrefixCache _cache;
+    private readonly float[] _logits;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _disposed;
+
+    internal SessionModel(string name, ModelLease lease, KvCacheFormat format)
+    {
+        Name = name;
+        _lease = lease;
+        ContextLength = lease.ContextLength;
+        KvCacheType = format;
+        _cache = new PrefixCache(lease.Model.Model, ContextLength, format);
+        _logits = new float[lease.Model.Model.VocabularySize];
+    }
+
+    public string Name { get; }
+
+    public string Path => _lease.Path;
+
+    public int ContextLength { get; }
+
+    public KvCacheFormat KvCacheType { get; }
+
+    public LoadedModel Model => _lease.Model;
+
+    /// <summary>
+    /// Runs one completion. <paramref name="onEvent"/> receives text chunks and prefill progress on this thread.
+    /// Cancelling throws <see cref="OperationCanceledException"/> and leaves the model ready for the next call.
+    /// </summary>
+    public CompletionResult Complete(CompletionRequest request, Action<EngineEvent>? onEvent = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        _gate.Wait(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return GenerationLoop.Run(Model.Tokenizer, Name, _cache, _logits, request, onEvent, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The cached sequences' statistics: the active one (created empty when none ran yet) and the prefix checkpoint.</summary>
+    public IReadOnlyList<KvCacheReport> GetKvCacheReports()
+    {
+        _gate.Wait();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var reports = new List<KvCacheReport> { new(Name, "Active", _cache.EnsureActive().GetStatistics()) };
+            if (_cache.Checkpoint is { } checkpoint) reports.Add(new KvCacheReport(Name, "PrefixCheckpoint", checkpoint.GetStatistics()));
+            return reports;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Frees the cached sequences; the next completion starts cold.</summary>
+    public void ClearKvCache()
+    {
+        _gate.Wait();
+        try
+        {
+            _cache.Clear();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public ModelInfo GetInfo(bool isCurrent)
+    {
+        var d = Model.Description;
+        var footprint = Model.Footprint;
+        return new ModelInfo(Name, Path, d.Architecture, d.ParameterCount, d.TensorTypes, ContextLength, KvCacheType,
+            d.WeightBytes, footprint.KvCacheBytes(ContextLength, KvCacheType).Sum(c => c.Bytes), footprint.ScratchBytes(ContextLength),
+            isCurrent, _lease.SharedBy);
+    }
+
+    public void Dispose()
+    {
+        _gate.Wait();
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _cache.Dispose();
+            _lease.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+namespace DeepSeekV4.Engine.KvCache;
+
+/// <summary>
+/// One layer's share of a sequence's cache: the window ring, and for compressed layers the compressed entries,
+/// the compressor state, and (CSA) the indexer keys and the indexer compressor's state. <see cref="Length"/> counts
+/// the tokens this layer has processed (layers advance one after another during a forward pass).
+/// </summary>
+public sealed class LayerKvCache
+{
+    private Backup? _backup;
+
+    internal LayerKvCache(int layer, KvCacheGeometry geometry, int contextLength, KvRowCodec kv, KvRowCodec? indexer)
+    {
+        Layer = layer;
+        Ratio = geometry.CompressRatios[layer];
+        Window = geometry.Window;
+        WindowRing = new KvRowRing(geometry.WindowRingRows, kv.RowBytes);
+        if (Ratio > 0)
+        {
+            int maxEntries = contextLength / Ratio;
+            Compressed = new KvRowPages(kv.RowBytes, Math.Max(1, maxEntries));
+            Compressor = new CompressorStateRing(geometry.CompressorRingRows(Ratio), KvCacheGeometry.CompressorWidth(Ratio, geometry.HeadDim));
+            if (Ratio == 4)
+            {
+                if (indexer is null) throw new ArgumentNullException(nameof(indexer), "a CSA layer needs an indexer-key codec");
+                IndexerKeys = new KvRowPages(indexer.RowBytes, Math.Max(1, maxEntries));
+                IndexerCompressor = new CompressorStateRing(geometry.CompressorRingRows(Ratio), KvCacheGeometry.CompressorWidth(Ratio, geometry.IndexerHeadDim));
+            }
+        }
+    }
+
+    private LayerKvCache(LayerKvCache source)
+    {
+        Layer = source.Layer;
+        Ratio = source.Ratio;
+        Window = source.Window;
+        Length = source.Length;
+        WindowRing = source.WindowRing.Clone();
+        Compressed = source.Compressed?.Clone();
+        Compressor = source.Compressor?.Clone();
+        IndexerKeys = source.IndexerKeys?.Clone();
+        IndexerCompressor = source.IndexerCompressor?.Clone();
+    }
+
+    public int Layer { get; }
+    /// <summary>0 window only, 4 CSA, 128 HCA.</summary>
+    public int Ratio { get; }
+    public int Window { get; }
+    public int Length { get; private set; }
+    public KvRowRing WindowRing { get; }
+    public KvRowPages? Compressed { get; }
+    public CompressorStateRing? Compressor { get; }
+    public KvRowPages? IndexerKeys { get; }
+    public CompressorStateRing? IndexerCompressor { get; }
+
+    /// <summary>Window rows held: the last min(Length, ring rows) positions.</summary>
+    public int WindowRowsHeld => Math.Min(Length, WindowRing.Rows);
+
+    public long ReservedBytes => WindowRing.ReservedBytes + (Compressed?.ReservedBytes ?? 0) + (Compressor?.ReservedBytes ?? 0)
+                                + (IndexerKeys?.ReservedBytes ?? 0) + (IndexerCompressor?.ReservedBytes ?? 0);
+
+    /// <summary>Marks one more token processed by this layer.</summary>
+    public void Advance() => Length++;
+
+    /// <summary>
+    /// Whether this layer's state at <paramref name="length"/> tokens can be rebuilt from what it holds: the window
+    /// rows the next token would attend to, and the compressor rows of the partial block (and, for ratio 4, of the
+    /// previous block) must still be in their rings. Compressed entries are append-only and always cut back.
+    /// </summary>
+    public bool CanTruncateTo(int length)
+    {
+        if (length == Length || length == 0) return true;
+        if (length < 0 || length > Length) return false;
+        if (!RangeHeld(Math.Max(0, length - Window + 1), length, WindowRing.Rows)) return false;
+        if (Ratio > 0)
+        {
+            int blockStart = length / Ratio * Ratio;
+            int needed = Math.Max(0, Ratio == 4 ? blockStart - Ratio : blockStart);
+            if (!RangeHeld(needed, length, Compressor!.Rows)) return false;
+            if (IndexerCompressor is not null && !RangeHeld(needed, length, IndexerCompressor.Rows)) return false;
+        }
+        return true;
+    }
+
+    private bool RangeHeld(int from, int to, int ringRows) => from >= to || from >= Math.Max(0, Length - ringRows);
+
+    public void TruncateTo(int length)
+    {
+        if (!CanTruncateTo(length))
+            throw new InvalidOperationException($"layer {Layer} cannot be cut back from {Length} to {length} tokens: its window or compressor rows for that point are no longer held");
+        Length = length;
+        if (Ratio > 0)
+        {
+            Compressed!.TruncateTo(Math.Min(Compressed.Count, length / Ratio));
+            IndexerKeys?.TruncateTo(Math.Min(IndexerKeys.Count, length / Ratio));
+        }
+    }
+
+    /// <summary>Saves the rings (window and compressor states) so that a failed multi-token pass can be undone.</summary>
+    internal void SaveRings()
+    {
+        _backup ??= new Backup();
+        _backup.Length = Length;
+        WindowRing.CopyTo(ref _backup.Window);
+        Compressor?.CopyTo(ref _backup.Values, ref _backup.Logits);
+        IndexerCompressor?.CopyTo(ref _backup.IndexerValues, ref _backup.IndexerLogits);
+    }
+
+    /// <summary>Restores the rings saved by <see cref="SaveRings"/> and cuts the entries back to that length.</summary>
+    internal void RestoreRings()
+    {
+        if (_backup is null) throw new InvalidOperationException($"layer {Layer}: no saved state to restore");
+        WindowRing.CopyFrom(_backup.Window);
+        Compressor?.CopyFrom(_backup.Values, _backup.Logits);
+        IndexerCompressor?.CopyFrom(_backup.IndexerValues, _backup.IndexerLogits);
+        Length = _backup.Length;
+        if (Ratio > 0)
+        {
+            Compressed!.TruncateTo(Math.Min(Compressed.Count, Length / Ratio));
+            IndexerKeys?.TruncateTo(Math.Min(IndexerKeys.Count, Length / Ratio));
+        }
+    }
+
+    internal LayerKvCache Clone() => new(this);
+
+    private sealed class Backup
+    {
+        public int Length;
+        public byte[]? Window;
+        public float[]? Values, Logits, IndexerValues, IndexerLogits;
+    }
+}

@@ -1,0 +1,87 @@
+using DeepSeekV4.Engine.Gguf;
+using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.Engine.Models.DeepSeekV4;
+
+/// <summary>
+/// A DeepSeek V4 model loaded from a GGUF: configuration, weights bound in place, and the RoPE tables. Sequences it
+/// creates hold their own KV caches; the model itself is read-only and may serve several sequences (each sequence
+/// is used by one thread at a time).
+/// </summary>
+public sealed class DeepSeekV4Model : ILanguageModel
+{
+    private readonly bool _ownsFile;
+    private bool _disposed;
+
+    private DeepSeekV4Model(GgufFile file, bool ownsFile, DeepSeekV4Config config, DeepSeekV4Weights weights, DeepSeekV4ModelOptions options)
+    {
+        File = file;
+        _ownsFile = ownsFile;
+        Config = config;
+        Weights = weights;
+        Options = options;
+        WindowRotary = new RotaryEmbedding(config.RopeDim, config.RopeFreqBase);
+        CompressedRotary = new RotaryEmbedding(config.RopeDim, config.CompressRopeFreqBase, config.RopeOriginalContextLength,
+            config.RopeScalingFactor, config.YarnBetaFast, config.YarnBetaSlow);
+        KvGeometry = config.ToKvCacheGeometry(options.TruncationSlack);
+    }
+
+    public GgufFile File { get; }
+    public DeepSeekV4Config Config { get; }
+    public DeepSeekV4Weights Weights { get; }
+    public DeepSeekV4ModelOptions Options { get; }
+    public KvCacheGeometry KvGeometry { get; }
+    /// <summary>RoPE of window-only layers: rope.freq_base, no YaRN.</summary>
+    public RotaryEmbedding WindowRotary { get; }
+    /// <summary>RoPE of compressed layers (and their compressed entries and indexer): compress_rope_freq_base with YaRN.</summary>
+    public RotaryEmbedding CompressedRotary { get; }
+
+    public int VocabularySize => Config.VocabSize;
+    public int MaxContextLength => Options.MaxContextLength ?? Config.ContextLength;
+
+    /// <summary>Binds a model to an open GGUF; the caller keeps ownership of the file.</summary>
+    public static DeepSeekV4Model Load(GgufFile file, DeepSeekV4ModelOptions? options = null) => Load(file, ownsFile: false, options);
+
+    /// <summary>Opens a GGUF and binds a model to it; the model owns (and disposes) the file.</summary>
+    public static DeepSeekV4Model Load(string path, DeepSeekV4ModelOptions? options = null)
+    {
+        var file = GgufFile.Open(path, (options ?? DeepSeekV4ModelOptions.Default).LoadMode);
+        try
+        {
+            return Load(file, ownsFile: true, options);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static DeepSeekV4Model Load(GgufFile file, bool ownsFile, DeepSeekV4ModelOptions? options)
+    {
+        options ??= DeepSeekV4ModelOptions.Default;
+        options.Validate();
+        var config = DeepSeekV4Config.FromGguf(file);
+        var weights = DeepSeekV4Weights.Bind(file, config);
+        return new DeepSeekV4Model(file, ownsFile, config, weights, options);
+    }
+
+    /// <summary>A new, empty sequence whose cache holds up to <paramref name="contextLength"/> tokens in <paramref name="format"/>.</summary>
+    public DeepSeekV4Sequence CreateSequence(int contextLength, KvCacheFormat format = KvCacheFormat.Native)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (contextLength <= 0 || contextLength > MaxContextLength)
+            throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, $"must be in 1..{MaxContextLength} (the model's maximum context)");
+        return new DeepSeekV4Sequence(this, new SequenceKvCache(KvGeometry, format, contextLength));
+    }
+
+    IModelSequence ILanguageModel.CreateSequence(int contextLength, KvCacheFormat format) => CreateSequence(contextLength, format);
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_ownsFile) File.Dispose();
+    }
+}

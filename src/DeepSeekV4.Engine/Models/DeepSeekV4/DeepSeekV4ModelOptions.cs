@@ -1,0 +1,29 @@
+using DeepSeekV4.Engine.Gguf;
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.Engine.Models.DeepSeekV4;
+
+/// <summary>How a model is loaded and how its sequences work.</summary>
+public sealed record DeepSeekV4ModelOptions
+{
+    public static DeepSeekV4ModelOptions Default { get; } = new();
+
+    /// <summary>Longest context a sequence may be created with; default the model's <c>context_length</c>.</summary>
+    public int? MaxContextLength { get; init; }
+
+    /// <summary>Tokens per batched pass in prefill (a longer input is processed in passes of this size).</summary>
+    public int MaxBatchTokens { get; init; } = 128;
+
+    /// <summary>Extra window and compressor rows each sequence keeps so that it can be cut back by that many tokens.</summary>
+    public int TruncationSlack { get; init; } = 32;
+
+    /// <summary>How <see cref="DeepSeekV4Model.Load(string, DeepSeekV4ModelOptions?)"/> holds the file.</summary>
+    public GgufLoadMode LoadMode { get; init; } = GgufLoadMode.Mapped;
+
+    internal void Validate()
+    {
+        if (MaxContextLength is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxContextLength), MaxContextLength, "must be positive");
+        if (MaxBatchTokens <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchTokens), MaxBatchTokens, "must be positive");
+        if (TruncationSlack < 0) throw new ArgumentOutOfRangeException(nameof(TruncationSlack), TruncationSlack, "must not be negative");
+    }
+}

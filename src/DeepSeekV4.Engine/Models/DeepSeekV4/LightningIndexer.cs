@@ -1,0 +1,103 @@
+using System.Numerics.Tensors;
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.Engine.Models.DeepSeekV4;
+
+/// <summary>
+/// The lightning indexer's selection for one query token (reference §5.7): score(j) = Σ_h w_h · ReLU(q_h · K_j)
+/// over the compressed indexer keys visible to the token, then the top-k entries (all of them when fewer).
+/// Queries and keys arrive already rotated, Hadamard-transformed and FP4-simulated.
+/// </summary>
+public sealed class LightningIndexer
+{
+    private readonly int _heads;
+    private readonly int _dim;
+    private readonly float[] _key;
+    private float[] _scores = new float[64];
+    private int[] _selected = new int[64];
+
+    public LightningIndexer(int heads, int dim)
+    {
+        _heads = heads;
+        _dim = dim;
+        _key = new float[dim];
+    }
+
+    /// <summary>The scores of the last <see cref="Select"/> call (one per visible entry).</summary>
+    public ReadOnlySpan<float> Scores => _scores.AsSpan(0, _count);
+
+    private int _count;
+
+    /// <summary>Scores entries 0..count−1 and returns the indices of the top <paramref name="topK"/> (unordered).</summary>
+    public ReadOnlySpan<int> Select(ReadOnlySpan<float> q, ReadOnlySpan<float> weights, KvRowPages keys, KvRowCodec codec, int count, int topK)
+    {
+        _count = count;
+        if (_scores.Length < count) _scores = new float[Math.Max(count, 2 * _scores.Length)];
+        var key = _key.AsSpan();
+        for (int j = 0; j < count; j++)
+        {
+            codec.Decode(keys.Row(j), key);
+            float score = 0;
+            for (int h = 0; h < _heads; h++)
+            {
+                float dot = TensorPrimitives.Dot(q.Slice(h * _dim, _dim), key);
+                if (dot > 0) score += dot * weights[h];
+            }
+            _scores[j] = score;
+        }
+        int k = Math.Min(topK, count);
+        if (_selected.Length < k) _selected = new int[Math.Max(k, 2 * _selected.Length)];
+        var selected = _selected.AsSpan(0, k);
+        if (k == count)
+        {
+            for (int j = 0; j < count; j++) selected[j] = j;
+            return selected;
+        }
+        TopK(_scores.AsSpan(0, count), selected);
+        return selected;
+    }
+
+    // A min-heap of the k best (score, index) pairs; ties keep the lower index.
+    private static void TopK(ReadOnlySpan<float> scores, Span<int> heap)
+    {
+        int k = heap.Length;
+        for (int j = 0; j < k; j++)
+        {
+            heap[j] = j;
+            SiftUp(scores, heap, j);
+        }
+        for (int j = k; j < scores.Length; j++)
+        {
+            if (!Better(scores, j, heap[0])) continue;
+            heap[0] = j;
+            SiftDown(scores, heap, 0);
+        }
+    }
+
+    private static bool Better(ReadOnlySpan<float> s, int a, int b) => s[a] > s[b] || (s[a] == s[b] && a < b);
+
+    private static void SiftUp(ReadOnlySpan<float> s, Span<int> heap, int i)
+    {
+        while (i > 0)
+        {
+            int parent = (i - 1) / 2;
+            if (!Better(s, heap[parent], heap[i])) break;
+            (heap[parent], heap[i]) = (heap[i], heap[parent]);
+            i = parent;
+        }
+    }
+
+    private static void SiftDown(ReadOnlySpan<float> s, Span<int> heap, int i)
+    {
+        int n = heap.Length;
+        while (true)
+        {
+            int smallest = i, l = 2 * i + 1, r = l + 1;
+            if (l < n && Better(s, heap[smallest], heap[l])) smallest = l;
+            if (r < n && Better(s, heap[smallest], heap[r])) smallest = r;
+            if (smallest == i) return;
+            (heap[smallest], heap[i]) = (heap[i], heap[smallest]);
+            i = smallest;
+        }
+    }
+}

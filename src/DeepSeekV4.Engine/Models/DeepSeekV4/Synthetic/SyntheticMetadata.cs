@@ -1,0 +1,80 @@
+namespace DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
+
+/// <summary>
+/// The metadata of a synthetic model: the keys, GGUF types and order of the dsv4-tiny fixture (llama.cpp's deepseek4
+/// conventions: counts UINT32, reals FLOAT32, compress_ratios an INT32 array, swiglu clamps FLOAT32 arrays), then
+/// the byte-level BPE tokenizer. Values are CLR values whose type names the GGUF type (uint → UINT32, …).
+/// </summary>
+public static class SyntheticMetadata
+{
+    public const string Architecture = "deepseek4";
+    private const uint ExpertGatingSqrtSoftplus = 4; // gguf-py ExpertGatingFuncType: 1 softmax, 2 sigmoid, 4 sqrt(softplus)
+
+    public static IReadOnlyList<KeyValuePair<string, object>> Build(SyntheticModelSpec spec, SyntheticWeightMix mix, ulong seed, SyntheticVocabulary vocabulary)
+    {
+        var m = new List<KeyValuePair<string, object>>();
+        void Add(string key, object value) => m.Add(new(key, value));
+        void Arch(string key, object value) => Add($"{Architecture}.{key}", value);
+
+        Add("general.architecture", Architecture);
+        Add("general.name", $"{spec.Name} (random weights, {SyntheticWeightMixes.NameOf(mix)}, seed {seed})");
+        Add("general.alignment", 32u);
+        Add("general.file_type", SyntheticWeightMixes.FileType(mix));
+        if (mix is not (SyntheticWeightMix.F32 or SyntheticWeightMix.F16)) Add("general.quantization_version", 2u);
+
+        Arch("block_count", (uint)spec.LayerCount);
+        Arch("context_length", (uint)spec.ContextLength);
+        Arch("embedding_length", (uint)spec.EmbeddingLength);
+        Arch("vocab_size", (uint)spec.VocabularySize);
+        Arch("attention.head_count", (uint)spec.HeadCount);
+        Arch("attention.head_count_kv", 1u);
+        Arch("attention.key_length", (uint)spec.HeadSize);
+        Arch("attention.value_length", (uint)spec.HeadSize);
+        Arch("attention.q_lora_rank", (uint)spec.QLoraRank);
+        Arch("attention.output_lora_rank", (uint)spec.OutputLoraRank);
+        Arch("attention.output_group_count", (uint)spec.OutputGroupCount);
+        Arch("attention.sliding_window", (uint)spec.SlidingWindow);
+        Arch("attention.layer_norm_rms_epsilon", spec.RmsEpsilon);
+        Arch("attention.compress_ratios", spec.CompressRatios.ToArray());
+        Arch("attention.compress_rope_freq_base", spec.CompressRopeFreqBase);
+        Arch("attention.indexer.head_count", (uint)spec.IndexerHeadCount);
+        Arch("attention.indexer.key_length", (uint)spec.IndexerKeyLength);
+        Arch("attention.indexer.top_k", (uint)spec.IndexerTopK);
+        Arch("rope.dimension_count", (uint)spec.RopeDimensionCount);
+        Arch("rope.freq_base", spec.RopeFreqBase);
+        Arch("rope.scaling.type", "yarn");
+        Arch("rope.scaling.factor", spec.RopeScalingFactor);
+        Arch("rope.scaling.original_context_length", (uint)spec.RopeScalingOriginalContext);
+        Arch("rope.scaling.yarn_beta_fast", spec.YarnBetaFast);
+        Arch("rope.scaling.yarn_beta_slow", spec.YarnBetaSlow);
+        Arch("leading_dense_block_count", 0u);
+        Arch("expert_count", (uint)spec.ExpertCount);
+        Arch("expert_used_count", (uint)spec.ExpertUsedCount);
+        Arch("expert_shared_count", (uint)spec.ExpertSharedCount);
+        Arch("expert_feed_forward_length", (uint)spec.ExpertFeedForwardLength);
+        Arch("expert_weights_scale", spec.ExpertWeightsScale);
+        Arch("expert_weights_norm", true);
+        Arch("expert_gating_func", ExpertGatingSqrtSoftplus);
+        Arch("expert_group_count", 0u);
+        Arch("expert_group_used_count", 0u);
+        Arch("hash_layer_count", (uint)spec.HashLayerCount);
+        Arch("swiglu_clamp_exp", Enumerable.Repeat(spec.SwigluClamp, spec.LayerCount).ToArray());
+        Arch("swiglu_clamp_shexp", Enumerable.Repeat(spec.SwigluClamp, spec.LayerCount).ToArray());
+        Arch("hyper_connection.count", (uint)spec.HyperConnectionCount);
+        Arch("hyper_connection.sinkhorn_iterations", (uint)spec.SinkhornIterations);
+        Arch("hyper_connection.epsilon", spec.HyperConnectionEpsilon);
+        Arch("nextn_predict_layers", 0u);
+
+        Add("tokenizer.ggml.model", "gpt2");
+        Add("tokenizer.ggml.pre", "deepseek-v3");
+        Add("tokenizer.ggml.tokens", vocabulary.Tokens);
+        Add("tokenizer.ggml.token_type", vocabulary.TokenTypes);
+        Add("tokenizer.ggml.merges", vocabulary.Merges);
+        Add("tokenizer.ggml.bos_token_id", (uint)SyntheticVocabulary.BosTokenId);
+        Add("tokenizer.ggml.eos_token_id", (uint)SyntheticVocabulary.EosTokenId);
+        Add("tokenizer.ggml.padding_token_id", (uint)SyntheticVocabulary.PaddingTokenId);
+        Add("tokenizer.ggml.add_bos_token", false);
+        Add("tokenizer.ggml.add_eos_token", false);
+        return m;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using DeepSeekV4.Engine.Gguf;
+using DeepSeekV4.Engine.Tensors;
+
+namespace DeepSeekV4.Engine.Models.DeepSeekV4;
+
+/// <summary>
+/// Finds weights by name in a GGUF and checks each against the shape the configuration implies (ggml order, ne0
+/// first; trailing 1-dims ignored) and against the types this engine can compute with. Matrices stay views into the
+/// file; only small vectors (norms, biases, sinks, positional biases) are decoded to float32.
+/// </summary>
+internal sealed class TensorBinder
+{
+    private readonly GgufFile _file;
+
+    public TensorBinder(GgufFile file) => _file = file;
+
+    public string Path => _file.Path;
+
+    public bool Has(string name) => _file.TryGetTensor(name, out _);
+
+    /// <summary>A weight of exactly <paramref name="dims"/> (ggml order) in any supported type.</summary>
+    public TensorView Tensor(string name, params long[] dims)
+    {
+        var info = Find(name);
+        CheckShape(info, dims);
+        if (!Dequantizer.IsSupported(info.Type))
+            throw new UnsupportedModelException(Path, name, info.TypeInfo.Name, "this tensor type is not supported yet");
+        return _file.GetTensorView(info);
+    }
+
+    public TensorView? Optional(string name, params long[] dims) => Has(name) ? Tensor(name, dims) : null;
+
+    /// <summary>A small tensor decoded to float32 (vectors, positional biases).</summary>
+    public float[] Floats(string name, params long[] dims)
+    {
+        var view = Tensor(name, dims);
+        return view.ToFloatArray();
+    }
+
+    /// <summary>An I32 table whose values must lie in [0, <paramref name="limit"/>).</summary>
+    public int[] Int32Table(string name, int limit, params long[] dims)
+    {
+        var info = Find(name);
+        CheckShape(info, dims);
+        if (info.Type != GgmlType.I32)
+            throw new UnsupportedModelException(Path, name, info.TypeInfo.Name, "expected an I32 table");
+        var values = MemoryMarshal.Cast<byte, int>(_file.GetTensorData(info)).ToArray();
+        for (int i = 0; i < values.Length; i++)
+            if ((uint)values[i] >= (uint)limit)
+                throw new UnsupportedModelException(Path, name, values[i].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"entry {i} is out of range 0..{limit - 1}");
+        return values;
+    }
+
+    /// <summary>Rows [first, first + count) of a 2-D weight as a view of their own (e.g. one output group).</summary>
+    public static TensorView RowRange(TensorView matrix, long first, int count) =>
+        new($"{matrix.Name}[rows {first}..{first + count - 1}]", matrix.Type, [matrix.RowLength, count],
+            matrix.Address + (nint)(first * matrix.RowBytes), (long)count * matrix.RowBytes);
+
+    private GgufTensorInfo Find(string name) =>
+        _file.TryGetTensor(name, out var info) ? info : throw new UnsupportedModelException(Path, name, "(missing)", "required tensor is absent");
+
+    private void CheckShape(GgufTensorInfo info, long[] expected)
+    {
+        if (!SameShape(info.Dimensions, expected))
+            throw new UnsupportedModelException(Path, info.Name, info.ShapeText,
+                $"expected shape [{string.Join(", ", expected)}] (ggml order) from the model's metadata");
+    }
+
+    private static bool SameShape(long[] actual, long[] expected)
+    {
+        int a = actual.Length, e = expected.Length;
+        while (a > 0 && actual[a - 1] == 1) a--;
+        while (e > 0 && expected[e - 1] == 1) e--;
+        if (a != e) return false;
+        for (int i = 0; i < a; i++)
+            if (actual[i] != expected[i]) return false;
+        return true;
+    }
+}

@@ -1,0 +1,121 @@
+using global::DeepSeekV4.Engine.KvCache;
+using global::DeepSeekV4.Engine.Models.DeepSeekV4;
+
+namespace DeepSeekV4.Engine.Tests.Models.DeepSeekV4;
+
+/// <summary>
+/// Logits against DeepSeek's reference (float32 run) for every case of the dsv4-tiny manifest, with the manifest's
+/// tolerances. The F32 cache stores exactly what the float32 reference holds (FP8-rounded non-rotary dims, float32
+/// rotary dims, FP4-rounded indexer keys), so it must meet the tolerances; the native cache rounds the rotary dims
+/// to BF16 as the BF16 reference does, which moves logits by ~1e-2 on this model (half of each head is rotary), so
+/// for it the greedy ids must match and rows stay within a looser bound.
+/// </summary>
+[Collection(TinyModelCollection.Name)]
+public class ReferenceLogitsTests(TinyModelFixture fixture)
+{
+    public static TheoryData<string> Cases => new(TinyReference.CaseNames);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void PrefillThenTeacherForcedDecodeMatchesReference(string name) =>
+        AssertPrefillGenerate(fixture.Model, TinyReference.Case(name), KvCacheFormat.F32);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void StepwiseDecodeFromPositionZeroMatchesReference(string name) =>
+        AssertStepwise(fixture.Model, TinyReference.Case(name), KvCacheFormat.F32);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void GreedyContinuationIsIdenticalWithF32Cache(string name) =>
+        Assert.Equal(TinyReference.Case(name).Generated, Greedy(fixture.Model, TinyReference.Case(name), KvCacheFormat.F32));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void GreedyContinuationIsIdenticalWithNativeCache(string name) =>
+        Assert.Equal(TinyReference.Case(name).Generated, Greedy(fixture.Model, TinyReference.Case(name), KvCacheFormat.Native));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void NativeCacheStaysCloseToReference(string name)
+    {
+        var c = TinyReference.Case(name);
+        var rows = PrefillGenerateDeviations(fixture.Model, c, KvCacheFormat.Native);
+        var sorted = rows.OrderBy(v => v).ToArray();
+        // BF16 rotary dims: median ≈ 1e-2..3e-2 on this model; a real bug moves every row by far more.
+        Assert.True(sorted[sorted.Length / 2] <= 0.05f, $"median row deviation {sorted[sorted.Length / 2]}");
+        Assert.True(rows.Count(v => v > 0.2f) <= 1, $"rows above 0.2: {string.Join(", ", rows.Where(v => v > 0.2f))}");
+    }
+
+    [F32ModelFact]
+    [Trait("Category", "Slow")]
+    public void F32ModelFileMatchesReferenceOnEveryCase()
+    {
+        using var model = DeepSeekV4Model.Load(TinyReference.F32Path!);
+        foreach (var name in TinyReference.CaseNames)
+        {
+            var c = TinyReference.Case(name);
+            AssertPrefillGenerate(model, c, KvCacheFormat.F32);
+            AssertStepwise(model, c, KvCacheFormat.F32);
+            Assert.Equal(c.Generated, Greedy(model, c, KvCacheFormat.Native));
+        }
+    }
+
+    internal static void AssertPrefillGenerate(DeepSeekV4Model model, TinyCase c, KvCacheFormat format)
+    {
+        var rows = PrefillGenerateDeviations(model, c, format);
+        Assert.Null(TinyReference.CheckRows(c.Prompt.Length, rows));
+    }
+
+    // Row 0: one forward over the prompt; row i: after feeding generated[i − 1] (teacher forcing).
+    internal static List<float> PrefillGenerateDeviations(DeepSeekV4Model model, TinyCase c, KvCacheFormat format)
+    {
+        using var sequence = model.CreateSequence(1024, format);
+        var logits = new float[TinyReference.Vocab];
+        sequence.Forward(c.Prompt, logits);
+        var rows = new List<float> { TinyReference.RowDeviation(logits, c.PrefillRow(0)) };
+        for (int i = 1; i < c.Generated.Length; i++)
+        {
+            sequence.Forward([c.Generated[i - 1]], logits);
+            rows.Add(TinyReference.RowDeviation(logits, c.PrefillRow(i)));
+        }
+        return rows;
+    }
+
+    internal static void AssertStepwise(DeepSeekV4Model model, TinyCase c, KvCacheFormat format)
+    {
+        using var sequence = model.CreateSequence(1024, format);
+        var logits = new float[TinyReference.Vocab];
+        var rows = new List<float>();
+        for (int p = 0; p < c.Prompt.Length; p++)
+        {
+            sequence.Forward([c.Prompt[p]], logits);
+            rows.Add(TinyReference.RowDeviation(logits, c.DecodeRow(p)));
+        }
+        Assert.Null(TinyReference.CheckRows(c.Prompt.Length, rows));
+    }
+
+    internal static int[] Greedy(DeepSeekV4Model model, TinyCase c, KvCacheFormat format)
+    {
+        using var sequence = model.CreateSequence(1024, format);
+        var logits = new float[TinyReference.Vocab];
+        var ids = new int[c.Generated.Length];
+        sequence.Forward(c.Prompt, logits);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = TinyReference.ArgMax(logits);
+            if (i + 1 < ids.Length) sequence.Forward([ids[i]], logits);
+        }
+        return ids;
+    }
+}
+
+/// <summary>A fact that runs only where the F32 twin of the tiny model exists (it is not in the repository).</summary>
+public sealed class F32ModelFactAttribute : FactAttribute
+{
+    public F32ModelFactAttribute()
+    {
+        if (TinyReference.F32Path is null)
+            Skip = "dsv4-tiny.f32.gguf is not on this machine (only /work/shared has it); the F16 file decodes to the same weights";
+    }
+}
