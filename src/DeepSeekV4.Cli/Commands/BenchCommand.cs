@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using DeepSeekV4.Engine.Gguf;
-using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Inference.Benchmarking;
 using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
 
 namespace DeepSeekV4.Cli.Commands;
 
@@ -83,12 +83,12 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             parameters = header.Tensors.Sum(t => t.ElementCount);
         }
 
-        var loadOptions = new ModelLoadOptions { Threads = threads, LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped };
+        var loadOptions = new DeepSeekV4ModelOptions { LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped };
         var loadTime = Stopwatch.StartNew();
-        using var loaded = DefaultModelLoader.Instance.Load(path, loadOptions, null, CancellationToken.None);
+        using var model = DeepSeekV4Model.Load(path, loadOptions);
         double loadSeconds = loadTime.Elapsed.TotalSeconds;
 
-        var result = new ModelBenchmark().Run(loaded.Model, options, weightBytesPerToken, line => Console.Error.WriteLine(line));
+        var result = new ModelBenchmark().Run(model, options, weightBytesPerToken, line => Console.Error.WriteLine(line));
         int reportedThreads = threads > 0 ? threads : Environment.ProcessorCount;
 
         report["model"] = Path.GetFullPath(path);
@@ -97,6 +97,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["model_parameters"] = parameters;
         report["threads"] = reportedThreads;
         report["mmap"] = !noMmap;
+        report["memory_locked"] = model.File.IsMemoryLocked;
         report["kv_cache"] = options.KvCache.ToString().ToLowerInvariant();
         report["n_prompt"] = options.PromptTokens;
         report["n_gen"] = options.GenerateTokens;
@@ -120,7 +121,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         string kv = options.KvCache.ToString().ToLowerInvariant();
         text.WriteLine($"| model | size | params | threads | mmap | kv | test | t/s |");
         text.WriteLine($"| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |");
-        string prefix = $"| {name} | {fileBytes / (double)(1L << 30):F2} GiB | {parameters / 1e9:F2} B | {reportedThreads} | {(noMmap ? "no" : "yes")} | {kv} |";
+        string prefix = $"| {name} | {fileBytes / (double)(1L << 30):F2} GiB | {(parameters >= 1e9 ? $"{parameters / 1e9:F2} B" : $"{parameters / 1e6:F2} M")} | {reportedThreads} | {(noMmap ? "no" : "yes")} | {kv} |";
         if (result.Prompt is { } pp) text.WriteLine($"{prefix} pp{pp.Tokens} | {pp.Mean:F2} ± {pp.StdDev:F2} |");
         if (result.Generation is { } tg) text.WriteLine($"{prefix} tg{tg.Tokens} | {tg.Mean:F2} ± {tg.StdDev:F2} |");
         text.WriteLine();
