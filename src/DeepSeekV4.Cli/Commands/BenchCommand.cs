@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using DeepSeekV4.Engine.Gguf;
+using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Inference.Benchmarking;
 using DeepSeekV4.Engine.KvCache;
 using DeepSeekV4.Engine.Models.DeepSeekV4;
@@ -83,12 +84,12 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             parameters = header.Tensors.Sum(t => t.ElementCount);
         }
 
-        var loadOptions = new DeepSeekV4ModelOptions { LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped };
+        var loadOptions = new ModelLoadOptions { Threads = threads, LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped };
         var loadTime = Stopwatch.StartNew();
-        using var model = DeepSeekV4Model.Load(path, loadOptions);
+        using var loaded = DeepSeekV4ModelLoader.Instance.Load(path, loadOptions, null, CancellationToken.None);
         double loadSeconds = loadTime.Elapsed.TotalSeconds;
 
-        var result = new ModelBenchmark().Run(model, options, weightBytesPerToken, line => Console.Error.WriteLine(line));
+        var result = new ModelBenchmark().Run(loaded.Model, options, weightBytesPerToken, line => Console.Error.WriteLine(line));
         int reportedThreads = threads > 0 ? threads : Environment.ProcessorCount;
 
         report["model"] = Path.GetFullPath(path);
@@ -97,7 +98,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["model_parameters"] = parameters;
         report["threads"] = reportedThreads;
         report["mmap"] = !noMmap;
-        report["memory_locked"] = model.File.IsMemoryLocked;
+        report["memory_locked"] = (loaded.Model as DeepSeekV4Model)?.File.IsMemoryLocked ?? false;
         report["kv_cache"] = options.KvCache.ToString().ToLowerInvariant();
         report["n_prompt"] = options.PromptTokens;
         report["n_gen"] = options.GenerateTokens;
