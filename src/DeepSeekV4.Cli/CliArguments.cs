@@ -9,6 +9,7 @@ namespace DeepSeekV4.Cli;
 public sealed class CliArguments
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     public List<string> Positional { get; } = [];
 
@@ -25,6 +26,7 @@ public sealed class CliArguments
                 if (eq > 0)
                 {
                     _options[name[..eq]] = name[(eq + 1)..];
+                    Remember(name[..eq], name[(eq + 1)..]);
                 }
                 else if (flagSet.Contains(name) || i + 1 >= args.Count)
                 {
@@ -33,6 +35,7 @@ public sealed class CliArguments
                 else
                 {
                     _options[name] = args[++i];
+                    Remember(name, args[i]);
                 }
             }
             else
@@ -40,6 +43,19 @@ public sealed class CliArguments
                 Positional.Add(a);
             }
         }
+    }
+
+    private void Remember(string name, string value)
+    {
+        if (!_repeated.TryGetValue(name, out var values)) _repeated[name] = values = [];
+        values.Add(value);
+    }
+
+    /// <summary>Every value of an option that may be repeated (`--file a --file b`), in order.</summary>
+    public IReadOnlyList<string> GetAll(string name)
+    {
+        _used.Add(name);
+        return _repeated.TryGetValue(name, out var values) ? values : [];
     }
 
     private static bool IsNumber(string s) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _);

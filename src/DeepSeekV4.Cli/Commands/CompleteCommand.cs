@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Sampling;
+
+namespace DeepSeekV4.Cli.Commands;
+
+/// <summary>
+/// `dsv4 complete --model FILE --prompt TEXT [--file PATH]...`: Invoke-DSCompletion without PowerShell. Prints a
+/// JSON array with one result per input (each file, or the prompt alone), the same objects the cmdlet returns;
+/// with files, the prompt is placed before each document and the shared part is reused from the cache.
+/// </summary>
+public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFlagDeclaringCommand
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public CompleteCommand()
+        : this(null)
+    {
+    }
+
+    public string Name => "complete";
+
+    public string Usage => "complete --model FILE --prompt TEXT [--file PATH]... [--system TEXT] [--max-tokens N] [--temperature T] " +
+                           "[--top-p P] [--top-k K] [--min-p P] [--repeat-penalty R] [--seed S] [--stop TEXT]... [--think] " +
+                           "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--force]";
+
+    public IEnumerable<string> Flags => ["think", "force"];
+
+    public int Run(CliArguments args, TextWriter output)
+    {
+        if (args.Positional.Count > 0) throw new CliUsageException($"unexpected argument '{args.Positional[0]}' (files go after --file)");
+        string modelPath = args.Require("model");
+        string? prompt = args.Get("prompt");
+        var files = args.GetAll("file");
+        if (prompt == null && files.Count == 0) throw new CliUsageException("give --prompt, --file, or both");
+        var template = new CompletionRequest
+        {
+            Prompt = prompt,
+            SystemPrompt = args.Get("system"),
+            Think = args.Has("think"),
+            MaxTokens = args.GetInt("max-tokens", CompletionRequest.DefaultMaxTokens),
+            Stop = args.GetAll("stop"),
+            Sampling = new SamplerSettings
+            {
+                Temperature = args.GetDouble("temperature", 1.0),
+                TopP = args.GetDouble("top-p", 1.0),
+                TopK = args.GetInt("top-k", 0),
+                MinP = args.GetDouble("min-p", 0),
+                RepetitionPenalty = args.GetDouble("repeat-penalty", 1.0),
+                FrequencyPenalty = args.GetDouble("frequency-penalty", 0),
+                PresencePenalty = args.GetDouble("presence-penalty", 0),
+                Seed = args.Get("seed") is { } seed ? ParseSeed(seed) : null,
+            },
+        };
+        template.Sampling.Validate();
+        int? contextLength = args.Get("context-length") is { } c ? ParseTokens(c) : null;
+        var format = ParseFormat(args.Get("kv-cache") ?? "native");
+        var options = new ModelLoadOptions { Threads = args.GetInt("threads", 0) };
+        bool force = args.Has("force");
+        if (args.Unused().FirstOrDefault() is { } unknown) throw new CliUsageException($"unknown option --{unknown}");
+
+        using var session = new InferenceSession(registry ?? ModelRegistry.Shared);
+        SessionModel model;
+        try
+        {
+            model = session.Import(modelPath, contextLength: contextLength, format: format, options: options, force: force);
+        }
+        catch (ModelDoesNotFitException e)
+        {
+            throw new InvalidOperationException(e.Message + " (--force)", e);
+        }
+        var results = new List<CompletionResult>();
+        int failures = 0;
+        if (files.Count == 0) results.Add(model.Complete(template with { Source = "prompt" }));
+        foreach (var file in files)
+        {
+            try
+            {
+                string path = Path.GetFullPath(file);
+                results.Add(model.Complete(template with { Document = DocumentReader.Read(path).Text, Source = path }));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ContextOverflowException)
+            {
+                Console.Error.WriteLine($"dsv4 complete: {file}: {e.Message}");
+                failures++;
+            }
+        }
+        output.WriteLine(JsonSerializer.Serialize(results, Json));
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static ulong ParseSeed(string s) =>
+        ulong.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out ulong v)
+            ? v
+            : throw new CliUsageException($"--seed expects a non-negative integer, got '{s}'");
+
+    private static int ParseTokens(string s)
+    {
+        try
+        {
+            return TokenCount.Parse(s);
+        }
+        catch (FormatException e)
+        {
+            throw new CliUsageException($"--context-length: {e.Message}");
+        }
+    }
+
+    private static KvCacheFormat ParseFormat(string s) =>
+        Enum.GetValues<KvCacheFormat>().FirstOrDefault(f => string.Equals(f.ToString(), s, StringComparison.OrdinalIgnoreCase), (KvCacheFormat)(-1)) is var f && Enum.IsDefined(f)
+            ? f
+            : throw new CliUsageException($"--kv-cache expects one of native, f32, f16, bf16, q8_0, q4_0; got '{s}'");
+}

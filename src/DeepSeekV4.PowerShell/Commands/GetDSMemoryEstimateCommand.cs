@@ -1,0 +1,78 @@
+using System.Management.Automation;
+using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.PowerShell.Commands;
+
+/// <summary>
+/// The memory a model needs at a context length and KV-cache format — weights by tensor type, the KV cache by
+/// component, scratch — and whether it fits, without loading the weights. Works on GGUF files and on the built-in
+/// V4-Flash and V4-Pro configurations.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "DSMemoryEstimate", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(MemoryEstimate))]
+public sealed class GetDSMemoryEstimateCommand : DSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const string BuiltInSet = "BuiltIn";
+    private int? _contextLength;
+    private long? _available;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = BuiltInSet)]
+    [ValidateSet("V4-Flash", "V4-Pro")]
+    public string Name { get; set; } = "";
+
+    [Parameter(ParameterSetName = BuiltInSet)]
+    [ValidateSet("f32", "f16", "q8_0", "q4_k", "iq2_xxs-experts", "ds4-q2")]
+    public string WeightType { get; set; } = "q8_0";
+
+    [Parameter]
+    [TokenCountTransformation]
+    [ValidateRange(1, int.MaxValue)]
+    public int ContextLength { get => _contextLength ?? 0; set => _contextLength = value; }
+
+    [Parameter]
+    public KvCacheFormat KvCacheType { get; set; } = KvCacheFormat.Native;
+
+    [Parameter]
+    [ValidateRange(0L, long.MaxValue)]
+    public long AvailableMemory { get => _available ?? 0; set => _available = value; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == BuiltInSet)
+        {
+            try
+            {
+                WriteObject(MemoryEstimates.ForBuiltIn(Name, _contextLength, KvCacheType, _available, WeightType));
+            }
+            catch (Exception e) when (e is not PipelineStoppedException)
+            {
+                ThrowTerminatingError(ErrorMapping.Record(e, Name));
+            }
+            return;
+        }
+        foreach (var file in ResolveFiles(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
+        {
+            try
+            {
+                WriteObject(Session.Registry.Estimate(file, _contextLength, KvCacheType, _available));
+            }
+            catch (Exception e) when (e is not PipelineStoppedException)
+            {
+                WriteEngineError(e, file);
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Management.Automation;
+using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.PowerShell.Commands;
+
+/// <summary>Loads a DeepSeek V4 GGUF model into this session (sharing the weights with other runspaces that loaded it).</summary>
+[Cmdlet(VerbsData.Import, "DSModel", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(ModelInfo))]
+public sealed class ImportDSModelCommand : DSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private int? _contextLength;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter]
+    [TokenCountTransformation]
+    [ValidateRange(1, int.MaxValue)]
+    public int ContextLength { get => _contextLength ?? 0; set => _contextLength = value; }
+
+    [Parameter]
+    public KvCacheFormat KvCacheType { get; set; } = KvCacheFormat.Native;
+
+    [Parameter]
+    [ValidateRange(0, 4096)]
+    public int Threads { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var files = ResolveFiles(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet);
+        if (Name != null && files.Count > 1)
+        {
+            ThrowTerminatingError(ErrorMapping.Record(new ArgumentException($"-Name names one model but {files.Count} files were given"), Name));
+        }
+        foreach (var file in files)
+        {
+            try
+            {
+                var progress = new ProgressRecord(1, "Import-DSModel", $"Loading {file}");
+                var model = RunEngine((post, ct) => Session.Import(file, Name, _contextLength, KvCacheType,
+                    new ModelLoadOptions { Threads = Threads }, Force, post, ct), e =>
+                {
+                    if (e is not LoadProgressEvent p) return;
+                    progress.StatusDescription = $"{p.Stage}: {file}";
+                    progress.PercentComplete = p.Total > 0 ? (int)Math.Clamp(100 * p.Done / p.Total, 0, 100) : -1;
+                    WriteThrottledProgress(progress);
+                });
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteThrottledProgress(progress);
+                WriteVerbose($"loaded {file} as '{model.Name}' ({model.ContextLength:N0} tokens, KV cache {model.KvCacheType})");
+                if (PassThru) WriteObject(Session.GetInfo(model));
+            }
+            catch (Exception e) when (e is not PipelineStoppedException)
+            {
+                WriteEngineError(e, file);
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System.Management.Automation;
+using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.Sampling;
+
+namespace DeepSeekV4.PowerShell.Commands;
+
+/// <summary>
+/// Completes a prompt, or each piped string or file, with the session's model: one result object per input.
+/// Strings bind by value; FileInfo objects and anything with a PSPath or FullName bind by property name.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "DSCompletion", DefaultParameterSetName = InputObjectSet)]
+[OutputType(typeof(DeepSeekV4.Engine.Inference.CompletionResult))]
+public sealed class InvokeDSCompletionCommand : DSCmdlet
+{
+    private const string InputObjectSet = "InputObject";
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    private SessionModel? _model;
+    private SamplerSettings _sampling = new();
+    private int _pipelineItem;
+
+    [Parameter(Position = 0)]
+    public string? Prompt { get; set; }
+
+    [Parameter(ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
+    [AllowEmptyString]
+    [AllowNull]
+    public string? InputObject { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter]
+    public string? Instruction { get; set; }
+
+    [Parameter]
+    [Alias("System")]
+    public string? SystemPrompt { get; set; }
+
+    [Parameter]
+    [Alias("max_tokens")]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaxTokens { get; set; } = CompletionRequest.DefaultMaxTokens;
+
+    [Parameter]
+    [ValidateRange(0.0, 10.0)]
+    public double Temperature { get; set; } = 1.0;
+
+    [Parameter]
+    [Alias("top_p")]
+    [ValidateRange(0.0, 1.0)]
+    public double TopP { get; set; } = 1.0;
+
+    [Parameter]
+    [Alias("top_k")]
+    [ValidateRange(0, int.MaxValue)]
+    public int TopK { get; set; }
+
+    [Parameter]
+    [Alias("min_p")]
+    [ValidateRange(0.0, 1.0)]
+    public double MinP { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 10.0)]
+    public double RepeatPenalty { get; set; } = 1.0;
+
+    [Parameter]
+    public ulong Seed { get; set; }
+
+    [Parameter]
+    [Alias("StopSequence")]
+    [ValidateNotNullOrEmpty]
+    public string[] Stop { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter Think { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Model { get; set; }
+
+    [Parameter]
+    public SwitchParameter Stream { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _model = ResolveModel(Model);
+        _sampling = new SamplerSettings
+        {
+            Temperature = Temperature,
+            TopP = TopP,
+            TopK = TopK,
+            MinP = MinP,
+            RepetitionPenalty = RepeatPenalty,
+            Seed = MyInvocation.BoundParameters.ContainsKey(nameof(Seed)) ? Seed : null,
+        };
+        try
+        {
+            _sampling.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(ErrorMapping.Record(e, null));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
+        {
+            case PathSet:
+            case LiteralPathSet:
+                foreach (var file in ResolveFiles(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
+                {
+                    try
+                    {
+                        var document = DocumentReader.Read(file);
+                        WriteVerbose($"read {file} as {document.Encoding}");
+                        Complete(document.Text, file);
+                    }
+                    catch (Exception e) when (e is not PipelineStoppedException)
+                    {
+                        WriteEngineError(e, file);
+                    }
+                }
+                break;
+            default:
+                if (MyInvocation.ExpectingInput)
+                {
+                    if (InputObject == null) return;
+                    _pipelineItem++;
+                    Complete(InputObject, $"pipeline:{_pipelineItem}");
+                }
+                else if (InputObject != null)
+                {
+                    Complete(InputObject, "InputObject");
+                }
+                else if (Prompt != null)
+                {
+                    Complete(null, "prompt");
+                }
+                else
+                {
+                    ThrowTerminatingError(ErrorMapping.Record(
+                        new ArgumentException("give a -Prompt, pipe strings or files, or use -Path / -LiteralPath"), null));
+                }
+                break;
+        }
+    }
+
+    private void Complete(string? document, string source)
+    {
+        var request = new CompletionRequest
+        {
+            Prompt = Prompt,
+            Instruction = Instruction,
+            Document = document,
+            Source = source,
+            SystemPrompt = SystemPrompt,
+            Think = Think,
+            MaxTokens = MaxTokens,
+            Stop = Stop,
+            Sampling = _sampling,
+        };
+        var progress = new ProgressRecord(2, "Invoke-DSCompletion", $"Reading the prompt of {source}");
+        bool streamed = false;
+        try
+        {
+            var result = RunEngine((post, ct) => _model!.Complete(request, post, ct), e =>
+            {
+                switch (e)
+                {
+                    case TextChunkEvent chunk when Stream:
+                        WriteInformation(new HostInformationMessage { Message = chunk.Text, NoNewLine = true }, ["PSHOST", "DSCompletion.Chunk"]);
+                        streamed = true;
+                        break;
+                    case PrefillProgressEvent p when p.Total > 0:
+                        progress.StatusDescription = $"Reading the prompt of {source}: {p.Done:N0} of {p.Total:N0} tokens";
+                        progress.PercentComplete = (int)(100L * p.Done / p.Total);
+                        WriteThrottledProgress(progress);
+                        break;
+                }
+            });
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteThrottledProgress(progress);
+            if (streamed) WriteInformation(new HostInformationMessage { Message = "" }, ["PSHOST", "DSCompletion.Chunk"]);
+            WriteObject(result);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            WriteEngineError(e, source);
+        }
+    }
+}

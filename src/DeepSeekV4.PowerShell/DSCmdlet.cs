@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using DeepSeekV4.Engine.Inference;
+
+namespace DeepSeekV4.PowerShell;
+
+/// <summary>
+/// What every DeepSeekV4 cmdlet shares: the runspace's session, Ctrl+C (StopProcessing cancels the engine's work),
+/// engine work run on a worker while its events are written here on the pipeline thread, path resolution, and
+/// engine exceptions turned into error records.
+/// </summary>
+public abstract class DSCmdlet : PSCmdlet, IDisposable
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
+    private readonly CancellationTokenSource _stopping = new();
+    private long _lastProgress;
+
+    protected InferenceSession Session => RunspaceSessions.Current;
+
+    protected CancellationToken StopToken => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a worker thread, passing each engine event to <paramref name="onEvent"/> on
+    /// this (the pipeline) thread as it comes; returns the result or rethrows the work's exception.
+    /// </summary>
+    protected T RunEngine<T>(Func<Action<EngineEvent>, CancellationToken, T> work, Action<EngineEvent> onEvent)
+    {
+        using var run = BackgroundRun<T>.Start(work, StopToken);
+        foreach (var e in run.Events()) onEvent(e);
+        return run.Result;
+    }
+
+    /// <summary>Writes a progress record at most every 200 ms, and always the completed one.</summary>
+    protected void WriteThrottledProgress(ProgressRecord record)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (record.RecordType != ProgressRecordType.Completed && Stopwatch.GetElapsedTime(_lastProgress, now) < ProgressInterval) return;
+        _lastProgress = now;
+        WriteProgress(record);
+    }
+
+    /// <summary>
+    /// File-system paths for -Path (wildcards) or -LiteralPath; a path that matches nothing, or is not a file-system
+    /// path, is a non-terminating error and the others go on.
+    /// </summary>
+    protected List<string> ResolveFiles(IEnumerable<string> paths, bool literal)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                ProviderInfo provider;
+                List<string> resolved;
+                if (literal)
+                {
+                    resolved = [SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _)];
+                }
+                else
+                {
+                    resolved = [.. GetResolvedProviderPathFromPSPath(path, out provider)];
+                    if (resolved.Count == 0) throw new ItemNotFoundException($"no file matches '{path}'");
+                }
+                if (provider.Name != "FileSystem")
+                    throw new ArgumentException($"'{path}' is a {provider.Name} path; DeepSeekV4 reads files from the file system");
+                files.AddRange(resolved);
+            }
+            catch (Exception e) when (e is ItemNotFoundException or ArgumentException or NotSupportedException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+            {
+                WriteError(ErrorMapping.Record(e, path));
+            }
+        }
+        return files;
+    }
+
+    /// <summary>Writes the exception as a non-terminating error, unless it is the pipeline being stopped.</summary>
+    protected void WriteEngineError(Exception e, object? target)
+    {
+        if (e is OperationCanceledException && StopToken.IsCancellationRequested) return;
+        WriteError(ErrorMapping.Record(e, target));
+    }
+
+    /// <summary>The session's model named <paramref name="name"/>, or the current one; terminating when there is none.</summary>
+    protected SessionModel ResolveModel(string? name)
+    {
+        try
+        {
+            return Session.Resolve(name);
+        }
+        catch (ModelNotLoadedException e)
+        {
+            ThrowTerminatingError(ErrorMapping.Record(e, name));
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

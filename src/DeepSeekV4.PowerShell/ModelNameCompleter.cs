@@ -1,0 +1,27 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using PSCompletionResult = System.Management.Automation.CompletionResult;
+
+namespace DeepSeekV4.PowerShell;
+
+/// <summary>Tab completion of -Model / -Name with the models loaded in this runspace.</summary>
+public sealed class ModelNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<PSCompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var session = RunspaceSessions.Existing;
+        if (session == null) yield break;
+        string word = (wordToComplete ?? "").Trim('\'', '"');
+        var pattern = new WildcardPattern(word + "*", WildcardOptions.IgnoreCase);
+        foreach (var model in session.Models)
+        {
+            if (!pattern.IsMatch(model.Name)) continue;
+            string text = model.Name.IndexOfAny([' ', '\'', '"', '$', '`', ';', '(', ')', '{', '}', ',', '&', '|', '@', '#']) >= 0
+                ? "'" + model.Name.Replace("'", "''") + "'"
+                : model.Name;
+            yield return new PSCompletionResult(text, model.Name, CompletionResultType.ParameterValue, model.Path);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using DeepSeekV4.Engine.Gguf;
+using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.PowerShell.Tests;
+
+/// <summary>Engine failures get the error categories the issue lists (the enum is real metadata even in the reference assembly).</summary>
+public class ErrorMappingTests
+{
+    private static MemoryEstimate Estimate() => new("m", "deepseek4", 100, KvCacheFormat.Native, [new("F16", 10)], [new("window", 5)], 1, 2, false);
+
+    public static TheoryData<Exception, ErrorCategory> Cases => new()
+    {
+        { new FileNotFoundException("missing", "/x.gguf"), ErrorCategory.ObjectNotFound },
+        { new GgufFormatException("/x.gguf", "header.magic", 0, "bad magic"), ErrorCategory.InvalidData },
+        { new InvalidDataException("binary"), ErrorCategory.InvalidData },
+        { new ModelDoesNotFitException(Estimate()), ErrorCategory.ResourceUnavailable },
+        { new ModelNotLoadedException("none", null), ErrorCategory.InvalidOperation },
+        { new ModelNotLoadedException("no such", "other"), ErrorCategory.ObjectNotFound },
+        { new ModelNameInUseException("a", "/a", "/b"), ErrorCategory.ResourceExists },
+        { new ContextOverflowException(10, 5, "doc"), ErrorCategory.LimitsExceeded },
+        { new DocumentTooLargeException("/d", 10, 5), ErrorCategory.LimitsExceeded },
+        { new ArgumentOutOfRangeException("TopP"), ErrorCategory.InvalidArgument },
+        { new OperationCanceledException(), ErrorCategory.OperationStopped },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Engine_exceptions_map_to_their_categories(Exception e, ErrorCategory category)
+    {
+        Assert.Equal(category, ErrorMapping.CategoryOf(e));
+    }
+
+    [Fact]
+    public void Error_ids_name_the_failure()
+    {
+        Assert.Equal("ModelDoesNotFit", ErrorMapping.ErrorIdOf(new ModelDoesNotFitException(Estimate())));
+    }
+}
