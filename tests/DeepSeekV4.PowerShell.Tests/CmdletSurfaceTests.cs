@@ -72,6 +72,7 @@ public class CmdletSurfaceTests
             ["Path"] = new("String[]", "Path", Mandatory: true, Position: 0, ByValue: true, Wildcards: true),
             ["LiteralPath"] = new("String[]", "LiteralPath", Mandatory: true, ByPropertyName: true, Aliases: PathAliases),
             ["Name"] = new("String", "BuiltIn", Mandatory: true),
+            ["WeightType"] = new("String", "BuiltIn"),
             ["ContextLength"] = new("Int32", Transformation: "TokenCountTransformationAttribute"),
             ["KvCacheType"] = new("KvCacheFormat"),
             ["AvailableMemory"] = new("Int64"),
@@ -161,6 +162,7 @@ public class CmdletSurfaceTests
     public void Built_in_configurations_are_offered_by_name()
     {
         Assert.Equal(["V4-Flash", "V4-Pro"], Cmdlet("Get-DSMemoryEstimate").Parameter("Name").ValidateSet);
+        Assert.Equal(DeepSeekV4.Engine.Inference.MemoryEstimates.WeightMixNames, Cmdlet("Get-DSMemoryEstimate").Parameter("WeightType").ValidateSet);
     }
 
     [Theory]

@@ -12,8 +12,10 @@ public sealed class GgufArray
     public GgufValueType ElementType { get; }
     public int Count { get; }
 
-    /// <summary>The elements; for arrays read from a file they are decoded on first access.</summary>
+    /// <summary>The elements (for an array read from a file, decoded on first access).</summary>
     public Array Items => _items ?? LazyInitializer.EnsureInitialized(ref _items, _load!);
+
+    internal bool IsDecoded => Volatile.Read(ref _items) != null;
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="items"/> is not the array type <paramref name="elementType"/> is held as.</summary>
     public GgufArray(GgufValueType elementType, Array items)

@@ -15,9 +15,9 @@ internal sealed unsafe class GgufByteReader(byte* @base, long length, string pat
     public long Remaining => length - Position;
     public string Path => path;
 
-    public GgufFormatException Fail(string field, long offset, string problem) => new(path, field, offset, problem);
+    public GgufFormatException Fail(GgufField field, long offset, string problem) => new(path, field.ToString(), offset, problem);
 
-    public void Need(long n, string field)
+    public void Need(long n, GgufField field)
     {
         if (n > Remaining)
             throw Fail(field, Position, $"the file ends at byte {length}; {n} bytes needed here but only {Remaining} remain");
@@ -25,17 +25,17 @@ internal sealed unsafe class GgufByteReader(byte* @base, long length, string pat
 
     public ReadOnlySpan<byte> Span(long offset, int count) => new(@base + offset, count);
 
-    public byte ReadU8(string field)
+    public byte ReadU8(GgufField field)
     {
         Need(1, field);
         return @base[Position++];
     }
 
-    public ushort ReadU16(string field) => BinaryPrimitives.ReadUInt16LittleEndian(Take(2, field));
-    public uint ReadU32(string field) => BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field));
-    public ulong ReadU64(string field) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, field));
+    public ushort ReadU16(GgufField field) => BinaryPrimitives.ReadUInt16LittleEndian(Take(2, field));
+    public uint ReadU32(GgufField field) => BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field));
+    public ulong ReadU64(GgufField field) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, field));
 
-    public ReadOnlySpan<byte> Take(int n, string field)
+    public ReadOnlySpan<byte> Take(int n, GgufField field)
     {
         Need(n, field);
         var span = new ReadOnlySpan<byte>(@base + Position, n);
@@ -44,20 +44,26 @@ internal sealed unsafe class GgufByteReader(byte* @base, long length, string pat
     }
 
     /// <summary>A count of items each at least <paramref name="minItemBytes"/> long: refused when they cannot fit in the bytes that remain.</summary>
-    public int ReadCount(string field, int minItemBytes, string what)
+    public int ReadCount(GgufField field, int minItemBytes, string what) => ReadCount(field, minItemBytes, what, default);
+
+    /// <summary>An array's element count, checked against the bytes its elements need at the least.</summary>
+    public int ReadCount(GgufField field, GgufValueType elementType) =>
+        ReadCount(field, GgufValueTypes.MinEncodedSize(elementType), null, elementType);
+
+    private int ReadCount(GgufField field, int minItemBytes, string? what, GgufValueType elementType)
     {
         long at = Position;
         ulong count = ReadU64(field);
         if (count > (ulong)(Remaining / minItemBytes) || count > int.MaxValue)
-            throw Fail(field, at, $"{count} {what} cannot fit in the {Remaining} bytes that follow");
+            throw Fail(field, at, $"{count} {what ?? "elements of " + elementType} cannot fit in the {Remaining} bytes that follow");
         return (int)count;
     }
 
     /// <summary>Checks a string's length and UTF-8 and moves past it; returns where its bytes start and how many there are.</summary>
-    public (long Start, int Length) SkipString(string field, int maxLength = int.MaxValue)
+    public (long Start, int Length) SkipString(GgufField field, int maxLength = int.MaxValue)
     {
         long at = Position;
-        ulong len = ReadU64(field + ".length");
+        ulong len = ReadU64(field);
         if (len > (ulong)Remaining)
             throw Fail(field, at, $"string length {len} exceeds the {Remaining} bytes that remain");
         if (len > (ulong)maxLength)
@@ -73,13 +79,13 @@ internal sealed unsafe class GgufByteReader(byte* @base, long length, string pat
         return (start, (int)len);
     }
 
-    public string ReadString(string field, int maxLength = int.MaxValue)
+    public string ReadString(GgufField field, int maxLength = int.MaxValue)
     {
         var (start, len) = SkipString(field, maxLength);
         return Encoding.UTF8.GetString(@base + start, len);
     }
 
-    public bool ReadBool(string field)
+    public bool ReadBool(GgufField field)
     {
         long at = Position;
         byte b = ReadU8(field);

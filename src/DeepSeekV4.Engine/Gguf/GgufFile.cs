@@ -19,6 +19,7 @@ public sealed unsafe class GgufFile : IDisposable
 {
     private readonly GgufStorage _storage;
     private readonly Dictionary<string, GgufTensorInfo> _tensorsByName;
+    private readonly List<GgufLazyArray> _lazyArrays;
     private bool _disposed;
 
     public string Path { get; }
@@ -46,7 +47,7 @@ public sealed unsafe class GgufFile : IDisposable
         GgufParser.Result result;
         try
         {
-            result = new GgufParser(storage.Base, storage.Length, path).Parse();
+            result = new GgufParser(storage, path).Parse();
         }
         catch
         {
@@ -60,6 +61,7 @@ public sealed unsafe class GgufFile : IDisposable
         MetadataKeys = result.MetadataOrder;
         Tensors = result.Tensors;
         _tensorsByName = result.TensorsByName;
+        _lazyArrays = result.LazyArrays;
     }
 
     /// <summary>Opens and validates a GGUF file. Throws <see cref="GgufFormatException"/> for anything malformed.</summary>
@@ -74,6 +76,13 @@ public sealed unsafe class GgufFile : IDisposable
     /// <summary>Parses a GGUF image held in memory (copied into native memory); <paramref name="name"/> is used in errors.</summary>
     public static GgufFile FromBytes(ReadOnlySpan<byte> bytes, string name = "<memory>") =>
         new(name, GgufStorage.FromBytes(bytes), GgufLoadMode.InMemory);
+
+    /// <summary>
+    /// Parses a GGUF image in caller-owned memory without copying it (the memory is pinned until the file is
+    /// disposed and must not change meanwhile); <paramref name="name"/> is used in errors.
+    /// </summary>
+    public static GgufFile FromMemory(ReadOnlyMemory<byte> image, string name = "<memory>") =>
+        new(name, GgufStorage.Pin(image), GgufLoadMode.InMemory);
 
     public bool TryGetTensor(string name, out GgufTensorInfo info) => _tensorsByName.TryGetValue(name, out info!);
 
@@ -119,6 +128,7 @@ public sealed unsafe class GgufFile : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        foreach (var array in _lazyArrays) array.Detach(); // arrays not yet decoded keep a copy of their bytes
         _storage.Dispose();
     }
 }

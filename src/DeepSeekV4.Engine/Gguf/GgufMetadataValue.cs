@@ -5,13 +5,8 @@ namespace DeepSeekV4.Engine.Gguf;
 /// <summary>A typed metadata value. Scalars are boxed CLR values; arrays are <see cref="GgufArray"/>.</summary>
 public sealed class GgufMetadataValue
 {
-    private readonly Func<object>? _load;
-    private object? _value;
-
     public GgufValueType Type { get; }
-
-    /// <summary>The value; strings read from a file are decoded on first access.</summary>
-    public object Value => _value ?? LazyInitializer.EnsureInitialized(ref _value, _load!);
+    public object Value { get; }
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="value"/> is not the CLR type <paramref name="type"/> is held as.</summary>
     public GgufMetadataValue(GgufValueType type, object value)
@@ -21,14 +16,7 @@ public sealed class GgufMetadataValue
         if (value.GetType() != expected)
             throw new ArgumentException($"a GGUF {type} value must be a {expected.Name}, not a {value.GetType().Name}", nameof(value));
         Type = type;
-        _value = value;
-    }
-
-    /// <summary>A value of <paramref name="type"/>, already validated, that <paramref name="load"/> decodes when first asked for.</summary>
-    internal GgufMetadataValue(GgufValueType type, Func<object> load)
-    {
-        Type = type;
-        _load = load;
+        Value = value;
     }
 
     /// <summary>The GGUF value for a CLR value: byte → UINT8 … double → FLOAT64, string, bool, <see cref="GgufArray"/>, or a typed .NET array (string[], float[], int[], …).</summary>

@@ -7,8 +7,8 @@ namespace DeepSeekV4.Engine.Gguf;
 /// Parses and validates the GGUF header, metadata and tensor infos of an image in memory. Every count, length,
 /// dimension, type id and offset is checked against the bytes that remain before it is used, with overflow-safe
 /// arithmetic, so a hostile file can neither read outside the image nor make the parser allocate in proportion to a
-/// number it merely claims. String values and arrays are validated here (lengths, UTF-8, BOOL bytes) and decoded
-/// on first use (<see cref="GgufMetadataBytes"/>).
+/// number it merely claims. Arrays are validated here (lengths, UTF-8, BOOL bytes) and decoded on first use
+/// (<see cref="GgufLazyArray"/>).
 /// </summary>
 internal sealed unsafe class GgufParser
 {
@@ -23,8 +23,13 @@ internal sealed unsafe class GgufParser
     private const int MinKeyValueBytes = 8 + 4 + 1;        // key length, value type, smallest value
 
     private readonly GgufByteReader _r;
+    private readonly GgufStorage _storage;
 
-    public GgufParser(byte* @base, long length, string path) => _r = new GgufByteReader(@base, length, path);
+    public GgufParser(GgufStorage storage, string path)
+    {
+        _storage = storage;
+        _r = new GgufByteReader(storage.Base, storage.Length, path);
+    }
 
     public sealed record Result(
         uint Version,
@@ -33,14 +38,15 @@ internal sealed unsafe class GgufParser
         List<GgufTensorInfo> Tensors,
         Dictionary<string, GgufTensorInfo> TensorsByName,
         int Alignment,
-        long DataStart);
+        long DataStart,
+        List<GgufLazyArray> LazyArrays);
 
     private readonly record struct RawTensor(string Name, GgmlType Type, long[] Dims, long Offset, long Size, long OffsetAt);
 
     public Result Parse()
     {
         uint version = ReadHeader(out int tensorCount, out int kvCount);
-        var (metadata, order, alignmentAt) = ReadMetadata(kvCount);
+        var (metadata, order, alignmentAt, lazyArrays) = ReadMetadata(kvCount);
         int alignment = AlignmentOf(metadata, alignmentAt);
         var raw = ReadTensorInfos(tensorCount, alignment);
         long dataStart = DataStartAfterInfos(alignment, tensorCount);
@@ -54,7 +60,7 @@ internal sealed unsafe class GgufParser
             byName.Add(t.Name, info);
         }
         CheckNoOverlap(raw, dataStart);
-        return new Result(version, metadata, order, tensors, byName, alignment, dataStart);
+        return new Result(version, metadata, order, tensors, byName, alignment, dataStart, lazyArrays);
     }
 
     private uint ReadHeader(out int tensorCount, out int kvCount)
@@ -79,39 +85,33 @@ internal sealed unsafe class GgufParser
         return version;
     }
 
-    private (Dictionary<string, GgufMetadataValue>, List<string>, long AlignmentAt) ReadMetadata(int kvCount)
+    private (Dictionary<string, GgufMetadataValue>, List<string>, long AlignmentAt, List<GgufLazyArray>) ReadMetadata(int kvCount)
     {
         var metadata = new Dictionary<string, GgufMetadataValue>(Math.Min(kvCount, 64), StringComparer.Ordinal);
         var order = new List<string>(Math.Min(kvCount, 64));
-        var lazyBytes = new GgufMetadataBytes();
-        long lazyStart = -1, alignmentAt = -1;
+        var lazyArrays = new List<GgufLazyArray>();
+        long alignmentAt = -1;
         for (int i = 0; i < kvCount; i++)
         {
             long keyAt = _r.Position;
-            string key = _r.ReadString($"metadata[{i}].key", MaxKeyBytes);
-            if (key.Length == 0) throw _r.Fail($"metadata[{i}].key", keyAt, "empty key");
-            if (metadata.ContainsKey(key)) throw _r.Fail($"metadata[{i}].key", keyAt, $"duplicate key '{key}'");
+            var keyField = new GgufField("metadata", i, ".key");
+            string key = _r.ReadString(keyField, MaxKeyBytes);
+            if (key.Length == 0) throw _r.Fail(keyField, keyAt, "empty key");
+            if (metadata.ContainsKey(key)) throw _r.Fail(keyField, keyAt, $"duplicate key '{key}'");
             long typeAt = _r.Position;
-            uint typeId = _r.ReadU32($"{key}.type");
-            if (!GgufValueTypes.IsDefined(typeId)) throw _r.Fail($"{key}.type", typeAt, $"unknown value type {typeId}");
+            var typeField = new GgufField(key, -1, ".type");
+            uint typeId = _r.ReadU32(typeField);
+            if (!GgufValueTypes.IsDefined(typeId)) throw _r.Fail(typeField, typeAt, $"unknown value type {typeId}");
             long valueAt = _r.Position;
             if (key == "general.alignment") alignmentAt = valueAt;
-            var value = ReadValue((GgufValueType)typeId, key, lazyBytes);
-            if (value.Type is GgufValueType.String or GgufValueType.Array && lazyStart < 0) lazyStart = valueAt;
+            var value = ReadValue((GgufValueType)typeId, key, lazyArrays);
             metadata.Add(key, value);
             order.Add(key);
         }
-        if (lazyStart >= 0)
-        {
-            long bytes = _r.Position - lazyStart;
-            if (bytes > Array.MaxLength)
-                throw _r.Fail("metadata", lazyStart, $"{bytes} bytes of strings and arrays exceed the {Array.MaxLength} this reader holds");
-            lazyBytes.Fill(_r.Span(lazyStart, (int)bytes), lazyStart);
-        }
-        return (metadata, order, alignmentAt);
+        return (metadata, order, alignmentAt, lazyArrays);
     }
 
-    private GgufMetadataValue ReadValue(GgufValueType type, string key, GgufMetadataBytes lazyBytes)
+    private GgufMetadataValue ReadValue(GgufValueType type, string key, List<GgufLazyArray> lazyArrays)
     {
         switch (type)
         {
@@ -126,42 +126,43 @@ internal sealed unsafe class GgufParser
             case GgufValueType.Int64: return new(type, (long)_r.ReadU64(key));
             case GgufValueType.Float64: return new(type, BitConverter.UInt64BitsToDouble(_r.ReadU64(key)));
             case GgufValueType.Bool: return new(type, _r.ReadBool(key));
-            case GgufValueType.String:
-            {
-                var (start, len) = _r.SkipString(key);
-                return new(type, () => lazyBytes.DecodeString(start, len));
-            }
+            case GgufValueType.String: return new(type, _r.ReadString(key));
             default:
             {
                 var (elementType, count, start) = SkipArray(key, 0);
-                return new(type, new GgufArray(elementType, count, () => lazyBytes.DecodeArray(elementType, start, count)));
+                long bytes = _r.Position - start;
+                if (bytes > System.Array.MaxLength)
+                    throw _r.Fail(key, start, $"an array of {bytes} bytes exceeds the {System.Array.MaxLength} bytes this reader holds");
+                var lazy = new GgufLazyArray(_storage, elementType, count, start, (int)bytes);
+                lazyArrays.Add(lazy);
+                return new(type, lazy.Array);
             }
         }
     }
 
     /// <summary>Validates an array (element type, count, every element) and moves past it.</summary>
-    private (GgufValueType ElementType, int Count, long Start) SkipArray(string field, int depth)
+    private (GgufValueType ElementType, int Count, long Start) SkipArray(GgufField field, int depth)
     {
         long typeAt = _r.Position;
         if (depth >= MaxArrayNesting) throw _r.Fail(field, typeAt, $"arrays nested more than {MaxArrayNesting} deep");
-        uint elementTypeId = _r.ReadU32($"{field}.element_type");
+        uint elementTypeId = _r.ReadU32(field.With(".element_type"));
         if (!GgufValueTypes.IsDefined(elementTypeId))
-            throw _r.Fail($"{field}.element_type", typeAt, $"unknown array element type {elementTypeId}");
+            throw _r.Fail(field.With(".element_type"), typeAt, $"unknown array element type {elementTypeId}");
         var elementType = (GgufValueType)elementTypeId;
-        int count = _r.ReadCount($"{field}.count", GgufValueTypes.MinEncodedSize(elementType), $"elements of {elementType}");
+        int count = _r.ReadCount(field.With(".count"), elementType);
         long start = _r.Position;
         switch (elementType)
         {
             case GgufValueType.String:
-                for (int i = 0; i < count; i++) _r.SkipString($"{field}[{i}]");
+                for (int i = 0; i < count; i++) _r.SkipString(field.Element(i));
                 break;
             case GgufValueType.Array:
-                for (int i = 0; i < count; i++) SkipArray($"{field}[{i}]", depth + 1);
+                for (int i = 0; i < count; i++) SkipArray(field.Element(i), depth + 1);
                 break;
             case GgufValueType.Bool:
                 int bad = _r.Span(start, count).IndexOfAnyExcept((byte)0, (byte)1);
                 if (bad >= 0)
-                    throw _r.Fail($"{field}[{bad}]", start + bad, $"BOOL value {_r.Span(start + bad, 1)[0]} is neither 0 nor 1");
+                    throw _r.Fail(field.Element(bad), start + bad, $"BOOL value {_r.Span(start + bad, 1)[0]} is neither 0 nor 1");
                 _r.Position += count;
                 break;
             default:
@@ -189,19 +190,20 @@ internal sealed unsafe class GgufParser
         for (int i = 0; i < tensorCount; i++)
         {
             long at = _r.Position;
-            string name = _r.ReadString($"tensor[{i}].name", MaxTensorNameBytes);
-            if (name.Length == 0) throw _r.Fail($"tensor[{i}].name", at, "empty tensor name");
-            if (!names.Add(name)) throw _r.Fail($"tensor[{i}].name", at, $"duplicate tensor name '{name}'");
+            var nameField = new GgufField("tensor", i, ".name");
+            string name = _r.ReadString(nameField, MaxTensorNameBytes);
+            if (name.Length == 0) throw _r.Fail(nameField, at, "empty tensor name");
+            if (!names.Add(name)) throw _r.Fail(nameField, at, $"duplicate tensor name '{name}'");
 
             long nDimsAt = _r.Position;
-            uint nDims = _r.ReadU32($"{name}.n_dims");
+            uint nDims = _r.ReadU32(new GgufField(name, -1, ".n_dims"));
             if (nDims > MaxDimensions) throw _r.Fail($"{name}.n_dims", nDimsAt, $"{nDims} dimensions (at most {MaxDimensions})");
             var dims = new long[nDims];
             long elements = 1;
             for (int d = 0; d < nDims; d++)
             {
                 long dimAt = _r.Position;
-                long ne = (long)_r.ReadU64($"{name}.ne[{d}]");
+                long ne = (long)_r.ReadU64(GgufField.Dimension(name, d));
                 if (ne < 0) throw _r.Fail($"{name}.ne[{d}]", dimAt, $"dimension {ne} is negative");
                 if (ne != 0 && elements > long.MaxValue / ne)
                     throw _r.Fail($"{name}.ne[{d}]", dimAt, $"dimension {ne} makes the element count overflow int64 ({elements} × {ne})");
@@ -210,7 +212,7 @@ internal sealed unsafe class GgufParser
             }
 
             long typeAt = _r.Position;
-            uint typeId = _r.ReadU32($"{name}.type");
+            uint typeId = _r.ReadU32(new GgufField(name, -1, ".type"));
             if (!GgmlTypeInfo.TryGet(typeId, out var type))
                 throw _r.Fail($"{name}.type", typeAt, $"unknown ggml type id {typeId}");
             long ne0 = nDims == 0 ? 1 : dims[0];
@@ -222,7 +224,7 @@ internal sealed unsafe class GgufParser
                 throw _r.Fail($"{name}.ne", nDimsAt + 4, $"the byte size of {rows} rows of {rowBytes} bytes overflows int64");
 
             long offsetAt = _r.Position;
-            ulong offset = _r.ReadU64($"{name}.offset");
+            ulong offset = _r.ReadU64(new GgufField(name, -1, ".offset"));
             if (offset % (ulong)alignment != 0)
                 throw _r.Fail($"{name}.offset", offsetAt, $"offset {offset} is not a multiple of the alignment {alignment}");
             if (offset > (ulong)_r.Length)

@@ -43,6 +43,18 @@ internal abstract unsafe class GgufStorage : IDisposable
         return storage;
     }
 
+    /// <summary>Memory owned by the caller, pinned for the storage's lifetime; nothing is copied.</summary>
+    public static GgufStorage Pin(ReadOnlyMemory<byte> image) => new PinnedStorage(image);
+
+    private sealed class PinnedStorage(ReadOnlyMemory<byte> image) : GgufStorage
+    {
+        private System.Buffers.MemoryHandle _handle = image.Pin();
+
+        public override byte* Base => (byte*)_handle.Pointer;
+        public override long Length { get; } = image.Length;
+        public override void Dispose() => _handle.Dispose();
+    }
+
     private sealed class MappedStorage : GgufStorage
     {
         private readonly MemoryMappedFile _file;

@@ -29,4 +29,7 @@ public sealed record ModelLoadOptions
 {
     /// <summary>Compute threads; 0 lets the engine choose.</summary>
     public int Threads { get; init; }
+
+    /// <summary>Memory-mapped (default) or read into process memory and locked where the OS allows (--no-mmap).</summary>
+    public Gguf.GgufLoadMode LoadMode { get; init; } = Gguf.GgufLoadMode.Mapped;
 }

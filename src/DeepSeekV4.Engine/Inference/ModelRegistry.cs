@@ -9,7 +9,7 @@ namespace DeepSeekV4.Engine.Inference;
 /// </summary>
 public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemory = null)
 {
-    private static readonly Lazy<ModelRegistry> SharedRegistry = new(() => new ModelRegistry(DefaultModelLoader.Instance));
+    private static readonly Lazy<ModelRegistry> SharedRegistry = new(() => new ModelRegistry(DeepSeekV4ModelLoader.Instance));
 
     private readonly Dictionary<string, Entry> _entries = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
     private readonly Func<long> _availableMemory = availableMemory ?? AvailableMemory.Query;

@@ -33,6 +33,10 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
     [ValidateSet("V4-Flash", "V4-Pro")]
     public string Name { get; set; } = "";
 
+    [Parameter(ParameterSetName = BuiltInSet)]
+    [ValidateSet("f32", "f16", "q8_0", "q4_k", "iq2_xxs-experts", "ds4-q2")]
+    public string WeightType { get; set; } = "q8_0";
+
     [Parameter]
     [TokenCountTransformation]
     [ValidateRange(1, int.MaxValue)]
@@ -51,7 +55,7 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
         {
             try
             {
-                WriteObject(MemoryEstimates.ForBuiltIn(Name, _contextLength, KvCacheType, _available));
+                WriteObject(MemoryEstimates.ForBuiltIn(Name, _contextLength, KvCacheType, _available, WeightType));
             }
             catch (Exception e) when (e is not PipelineStoppedException)
             {

@@ -81,3 +81,35 @@ public class CompleteCommandTests
         Assert.Equal(0, Run(tight, "--model", env.ModelPath, "--prompt", "x", "--max-tokens", "1", "--force").Code);
     }
 }
+
+/// <summary>`dsv4 complete` end to end: a model written by `dsv4 make-model`, loaded by the real loader.</summary>
+public class CompleteCommandOnMadeModelTests
+{
+    [Fact]
+    public void Complete_over_two_files_of_a_made_model_returns_two_results()
+    {
+        string dir = Directory.CreateTempSubdirectory("dsv4-complete-").FullName;
+        try
+        {
+            string model = Path.Combine(dir, "tiny.gguf");
+            Assert.Equal(0, CliRunner.Run(new MakeModelCommand(), ["--preset", "tiny", "--out", model], TextWriter.Null, TextWriter.Null));
+            File.WriteAllText(Path.Combine(dir, "a.txt"), "The quarterly report shows revenue up.");
+            File.WriteAllText(Path.Combine(dir, "b.txt"), "Memo: the office moves in March.");
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = CliRunner.Run(new CompleteCommand(), ["--model", model, "--prompt", "Summarize:", "--file", Path.Combine(dir, "a.txt"),
+                "--file", Path.Combine(dir, "b.txt"), "--max-tokens", "8", "--seed", "3"], output, error);
+            Assert.True(code == 0, error.ToString());
+            var results = JsonDocument.Parse(output.ToString()).RootElement.EnumerateArray().ToList();
+            Assert.Equal(2, results.Count);
+            string[] fields = ["Text", "Source", "PromptTokens", "CompletionTokens", "ReusedTokens", "FinishReason", "PrefillTokensPerSecond", "DecodeTokensPerSecond", "Model"];
+            Assert.All(results, r => Assert.All(fields, f => Assert.True(r.TryGetProperty(f, out _), f)));
+            Assert.True(results[1].GetProperty("ReusedTokens").GetInt32() > 0);
+            Assert.Equal("tiny", results[0].GetProperty("Model").GetString());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}

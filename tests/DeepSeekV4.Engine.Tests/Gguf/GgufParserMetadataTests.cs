@@ -127,14 +127,24 @@ public class GgufParserMetadataTests
     }
 
     [Fact]
-    public void StringsAndArraysStayReadableAfterTheFileIsClosed()
+    public void ValuesStayReadableAfterTheFileIsClosedWhetherOrNotTheyWereReadBefore()
     {
-        var image = new RawGgufBuilder().Header(0, 2).Str("s").U32(8).Str("héllo").Str("a").U32(9).U32(8).U64(2).Str("x").Str("").ToArray();
-        var file = GgufFile.FromBytes(image);
+        var image = new RawGgufBuilder().Header(0, 4).Str("s").U32(8).Str("héllo")
+            .Str("read").U32(9).U32(8).U64(2).Str("x").Str("")
+            .Str("unread").U32(9).U32(5).U64(2).U32(7).U32(unchecked((uint)-8))
+            .Str("nested").U32(9).U32(9).U64(2).U32(8).U64(1).Str("in").U32(7).U64(2).Raw(1, 0).ToArray();
+        var file = GgufFile.FromBytes(image, "closed.gguf");
         var s = file.Metadata["s"];
-        var a = file.Metadata["a"].Array!;
+        var read = file.Metadata["read"].Array!;
+        Assert.Equal(["x", ""], read.As<string>());
+        var unread = file.Metadata["unread"].Array!;
+        var nested = file.Metadata["nested"].Array!;
         file.Dispose();
         Assert.Equal("héllo", s.AsString());
-        Assert.Equal(["x", ""], a.As<string>());
+        Assert.Equal(["x", ""], read.As<string>());
+        Assert.Equal([7, -8], unread.As<int>());
+        var children = nested.As<GgufArray>();
+        Assert.Equal(["in"], children[0].As<string>());
+        Assert.Equal([true, false], children[1].As<bool>());
     }
 }

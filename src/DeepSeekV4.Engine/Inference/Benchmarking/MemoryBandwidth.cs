@@ -64,6 +64,7 @@ public static class MemoryBandwidth
     }
 
     /// <summary>The sum of buffer[from..to) (to − from a multiple of 64), read with 8 independent vector accumulators.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static ulong ReadSum(ulong[] buffer, long from, long to)
     {
         ref ulong r = ref MemoryMarshal.GetArrayDataReference(buffer);

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DeepSeekV4.Engine.Gguf;
+using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.Inference.Benchmarking;
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.Cli.Commands;
+
+/// <summary>
+/// `dsv4 bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache ...] [--repetitions R] [--no-mmap] [--json]`:
+/// llama-bench style prompt-processing and generation speed, peak memory and effective generation bandwidth;
+/// `--memory` (alone or with a model) also measures the machine's memory read bandwidth with 1 and 2 threads.
+/// </summary>
+public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
+{
+    private static readonly int[] BandwidthThreads = [1, 2];
+
+    public string Name => "bench";
+
+    public string Usage =>
+        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory]";
+
+    public IEnumerable<string> Flags => ["json", "no-mmap", "memory"];
+
+    public int Run(CliArguments args, TextWriter output)
+    {
+        if (args.Positional.Count != 0) throw new CliUsageException($"unexpected argument '{args.Positional[0]}'");
+        bool json = args.Has("json");
+        bool memory = args.Has("memory");
+        string? modelPath = args.Get("model");
+        var options = new BenchmarkOptions
+        {
+            PromptTokens = NonNegative(args.GetInt("p", 512), "p"),
+            GenerateTokens = NonNegative(args.GetInt("n", 128), "n"),
+            Repetitions = Positive(args.GetInt("repetitions", 5), "repetitions"),
+            KvCache = ParseKvCache(args.Get("kv-cache") ?? "native"),
+        };
+        int threads = args.Has("threads") ? Positive(args.GetInt("threads", 0), "threads") : 0;
+        bool noMmap = args.Has("no-mmap");
+        var unused = args.Unused().ToList();
+        if (unused.Count > 0) throw new CliUsageException($"unknown option {(unused[0].Length == 1 ? "-" : "--")}{unused[0]}");
+        if (modelPath == null && !memory) throw new CliUsageException("missing required option --model (or --memory)");
+        if (modelPath != null && options.PromptTokens == 0 && options.GenerateTokens == 0)
+            throw new CliUsageException("-p and -n are both 0: nothing to measure");
+
+        var report = new Dictionary<string, object?>();
+        var bandwidth = new Dictionary<int, MemoryBandwidthResult>();
+        if (memory)
+        {
+            foreach (int t in BandwidthThreads.Append(threads).Where(t => t > 0).Distinct())
+            {
+                bandwidth[t] = MemoryBandwidth.Measure(t);
+                Console.Error.WriteLine($"memory read bandwidth, {t} thread(s): {bandwidth[t].BytesPerSecond / 1e9:F1} GB/s");
+            }
+            report["memory_read_bandwidth_bytes_per_second"] = bandwidth.ToDictionary(b => b.Key.ToString(CultureInfo.InvariantCulture), b => b.Value.BytesPerSecond);
+            report["memory_buffer_bytes"] = bandwidth.Values.First().BufferBytes;
+        }
+
+        if (modelPath != null)
+            RunModel(modelPath, options, threads, noMmap, bandwidth, report, json ? null : output);
+
+        if (json)
+            output.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        else if (modelPath == null)
+            foreach (var (t, b) in bandwidth)
+                output.WriteLine($"memory read bandwidth: {b.BytesPerSecond / 1e9:F1} GB/s with {t} thread(s) (median {b.MedianBytesPerSecond / 1e9:F1} GB/s over {b.Passes} passes of {b.BufferBytes >> 20} MiB)");
+        return 0;
+    }
+
+    private static void RunModel(string path, BenchmarkOptions options, int threads, bool noMmap,
+        Dictionary<int, MemoryBandwidthResult> bandwidth, Dictionary<string, object?> report, TextWriter? text)
+    {
+        long weightBytesPerToken;
+        string name;
+        long fileBytes, parameters;
+        using (var header = GgufFile.Open(path))
+        {
+            weightBytesPerToken = WeightTraffic.BytesPerToken(header);
+            name = header.GetMetadata("general.name")?.Value as string ?? Path.GetFileName(path);
+            fileBytes = header.FileSize;
+            parameters = header.Tensors.Sum(t => t.ElementCount);
+        }
+
+        var loadOptions = new ModelLoadOptions { Threads = threads, LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped };
+        var loadTime = Stopwatch.StartNew();
+        using var loaded = DeepSeekV4ModelLoader.Instance.Load(path, loadOptions, null, CancellationToken.None);
+        double loadSeconds = loadTime.Elapsed.TotalSeconds;
+
+        var result = new ModelBenchmark().Run(loaded.Model, options, weightBytesPerToken, line => Console.Error.WriteLine(line));
+        int reportedThreads = threads > 0 ? threads : Environment.ProcessorCount;
+
+        report["model"] = Path.GetFullPath(path);
+        report["model_name"] = name;
+        report["model_size_bytes"] = fileBytes;
+        report["model_parameters"] = parameters;
+        report["threads"] = reportedThreads;
+        report["mmap"] = !noMmap;
+        report["kv_cache"] = options.KvCache.ToString().ToLowerInvariant();
+        report["n_prompt"] = options.PromptTokens;
+        report["n_gen"] = options.GenerateTokens;
+        report["repetitions"] = options.Repetitions;
+        report["load_seconds"] = loadSeconds;
+        report["pp_tokens_per_second"] = result.Prompt?.Mean;
+        report["pp_stddev"] = result.Prompt?.StdDev;
+        report["pp_samples"] = result.Prompt?.TokensPerSecond;
+        report["tg_tokens_per_second"] = result.Generation?.Mean;
+        report["tg_stddev"] = result.Generation?.StdDev;
+        report["tg_samples"] = result.Generation?.TokensPerSecond;
+        report["peak_memory_bytes"] = result.PeakMemoryBytes;
+        report["weight_bytes_per_token"] = result.WeightBytesPerToken;
+        report["tg_effective_bandwidth_bytes_per_second"] = result.GenerationBandwidthBytesPerSecond;
+        double? fraction = bandwidth.TryGetValue(reportedThreads, out var roofline) && result.Generation != null
+            ? result.GenerationBandwidthBytesPerSecond / roofline.BytesPerSecond
+            : null;
+        if (fraction != null) report["tg_bandwidth_fraction"] = fraction;
+
+        if (text == null) return;
+        string kv = options.KvCache.ToString().ToLowerInvariant();
+        text.WriteLine($"| model | size | params | threads | mmap | kv | test | t/s |");
+        text.WriteLine($"| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |");
+        string prefix = $"| {name} | {fileBytes / (double)(1L << 30):F2} GiB | {parameters / 1e9:F2} B | {reportedThreads} | {(noMmap ? "no" : "yes")} | {kv} |";
+        if (result.Prompt is { } pp) text.WriteLine($"{prefix} pp{pp.Tokens} | {pp.Mean:F2} ± {pp.StdDev:F2} |");
+        if (result.Generation is { } tg) text.WriteLine($"{prefix} tg{tg.Tokens} | {tg.Mean:F2} ± {tg.StdDev:F2} |");
+        text.WriteLine();
+        text.WriteLine($"load: {loadSeconds:F1} s; peak memory: {result.PeakMemoryBytes / 1e9:F2} GB");
+        text.WriteLine($"weights read per generated token: {result.WeightBytesPerToken / 1e9:F3} GB; effective generation bandwidth: {result.GenerationBandwidthBytesPerSecond / 1e9:F1} GB/s" +
+                       (fraction != null ? $" ({fraction:P0} of the measured {roofline!.BytesPerSecond / 1e9:F1} GB/s read bandwidth)" : ""));
+    }
+
+    private static KvCacheFormat ParseKvCache(string text) =>
+        Enum.TryParse<KvCacheFormat>(text, ignoreCase: true, out var f) && Enum.IsDefined(f) && !text.All(char.IsDigit)
+            ? f
+            : throw new CliUsageException($"--kv-cache expects native, f32, f16, bf16, q8_0 or q4_0, got '{text}'");
+
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new CliUsageException($"{Option(name)} must be at least 1, got {value}");
+
+    private static int NonNegative(int value, string name) =>
+        value >= 0 ? value : throw new CliUsageException($"{Option(name)} must not be negative, got {value}");
+
+    private static string Option(string name) => name.Length == 1 ? "-" + name : "--" + name;
+}

@@ -1,0 +1,63 @@
+using DeepSeekV4.Engine.Gguf;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
+
+namespace DeepSeekV4.Engine.Inference;
+
+/// <summary>Loads DeepSeek V4 GGUF files for the shared registry: header inspection for the estimate, then the model and its tokenizer.</summary>
+public sealed class DeepSeekV4ModelLoader : IModelLoader
+{
+    public static DeepSeekV4ModelLoader Instance { get; } = new();
+
+    private DeepSeekV4ModelLoader()
+    {
+    }
+
+    public IModelFootprint Inspect(string path)
+    {
+        using var file = GgufFile.Open(path);
+        return Footprint(file);
+    }
+
+    public LoadedModel Load(string path, ModelLoadOptions options, Action<EngineEvent>? onEvent, CancellationToken cancellationToken)
+    {
+        onEvent?.Invoke(new LoadProgressEvent("mapping", 0, 3));
+        var file = GgufFile.Open(path, options.LoadMode);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            onEvent?.Invoke(new LoadProgressEvent("validating and binding weights", 1, 3));
+            var footprint = Footprint(file);
+            var tokenizer = ChatTokenizerFactory.FromGguf(file);
+            cancellationToken.ThrowIfCancellationRequested();
+            var model = DeepSeekV4Model.Load(file);
+            onEvent?.Invoke(new LoadProgressEvent("ready", 3, 3));
+            return new LoadedModel(new OwningModel(model, file), tokenizer, footprint);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static DeepSeekV4Footprint Footprint(GgufFile file)
+    {
+        var config = DeepSeekV4Config.FromGguf(file);
+        var options = DeepSeekV4ModelOptions.Default;
+        return new DeepSeekV4Footprint(ModelDescription.FromGguf(file, config.ContextLength), config, options.MaxBatchTokens, options.TruncationSlack);
+    }
+
+    /// <summary>The model plus the file it was bound to (a model bound to an open file does not own it).</summary>
+    private sealed class OwningModel(DeepSeekV4Model model, GgufFile file) : ILanguageModel
+    {
+        public int VocabularySize => model.VocabularySize;
+        public int MaxContextLength => model.MaxContextLength;
+        public IModelSequence CreateSequence(int contextLength, KvCache.KvCacheFormat format) => ((ILanguageModel)model).CreateSequence(contextLength, format);
+
+        public void Dispose()
+        {
+            model.Dispose();
+            file.Dispose();
+        }
+    }
+}
