@@ -5,6 +5,7 @@ using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Inference.Benchmarking;
 using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
 
 namespace DeepSeekV4.Cli.Commands;
 
@@ -97,6 +98,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["model_parameters"] = parameters;
         report["threads"] = reportedThreads;
         report["mmap"] = !noMmap;
+        report["memory_locked"] = (loaded.Model as DeepSeekV4Model)?.File.IsMemoryLocked ?? false;
         report["kv_cache"] = options.KvCache.ToString().ToLowerInvariant();
         report["n_prompt"] = options.PromptTokens;
         report["n_gen"] = options.GenerateTokens;
@@ -120,7 +122,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         string kv = options.KvCache.ToString().ToLowerInvariant();
         text.WriteLine($"| model | size | params | threads | mmap | kv | test | t/s |");
         text.WriteLine($"| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |");
-        string prefix = $"| {name} | {fileBytes / (double)(1L << 30):F2} GiB | {parameters / 1e9:F2} B | {reportedThreads} | {(noMmap ? "no" : "yes")} | {kv} |";
+        string prefix = $"| {name} | {fileBytes / (double)(1L << 30):F2} GiB | {(parameters >= 1e9 ? $"{parameters / 1e9:F2} B" : $"{parameters / 1e6:F2} M")} | {reportedThreads} | {(noMmap ? "no" : "yes")} | {kv} |";
         if (result.Prompt is { } pp) text.WriteLine($"{prefix} pp{pp.Tokens} | {pp.Mean:F2} ± {pp.StdDev:F2} |");
         if (result.Generation is { } tg) text.WriteLine($"{prefix} tg{tg.Tokens} | {tg.Mean:F2} ± {tg.StdDev:F2} |");
         text.WriteLine();

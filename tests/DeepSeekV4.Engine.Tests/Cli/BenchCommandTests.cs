@@ -28,4 +28,28 @@ public class BenchCommandTests
         Assert.Equal(1, CliRunner.Run(new BenchCommand(), ["--model", path, "--json"], new StringWriter(), error));
         Assert.Contains(path, error.ToString());
     }
+
+    [Fact]
+    public void JsonReportHoldsTheRatesTheirSamplesAndTheBandwidthTheyImply()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliRunner.Run(new BenchCommand(),
+            ["--model", FixturePaths.TinyModelF16, "-p", "16", "-n", "4", "--repetitions", "2", "--threads", "1", "--kv-cache", "f16", "--no-mmap", "--json"], output, error);
+        Assert.True(code == 0, error.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(output.ToString());
+        var r = doc.RootElement;
+        double D(string name) => r.GetProperty(name).GetDouble();
+        double[] Samples(string name) => [.. r.GetProperty(name).EnumerateArray().Select(e => e.GetDouble())];
+
+        Assert.Equal(1, r.GetProperty("threads").GetInt32());
+        Assert.Equal("f16", r.GetProperty("kv_cache").GetString());
+        Assert.False(r.GetProperty("mmap").GetBoolean());
+        Assert.Equal(2, Samples("pp_samples").Length);
+        Assert.Equal(Samples("pp_samples").Average(), D("pp_tokens_per_second"), 9);
+        Assert.Equal(Samples("tg_samples").Average(), D("tg_tokens_per_second"), 9);
+        Assert.True(D("pp_stddev") >= 0 && D("tg_stddev") >= 0);
+        Assert.True(D("peak_memory_bytes") > 0);
+        Assert.Equal(D("weight_bytes_per_token") * D("tg_tokens_per_second"), D("tg_effective_bandwidth_bytes_per_second"), 3);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using DeepSeekV4.Engine.Tokenization;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
 
@@ -73,19 +74,7 @@ public sealed class SyntheticVocabulary
     }
 
     /// <summary>GPT-2's reversible byte → printable character mapping, indexed by byte.</summary>
-    public static string[] ByteCharacters()
-    {
-        var direct = new List<int>();
-        for (int b = '!'; b <= '~'; b++) direct.Add(b);
-        for (int b = 0xA1; b <= 0xAC; b++) direct.Add(b);
-        for (int b = 0xAE; b <= 0xFF; b++) direct.Add(b);
-        var map = new string[256];
-        foreach (int b in direct) map[b] = ((char)b).ToString();
-        int next = 256;
-        for (int b = 0; b < 256; b++)
-            map[b] ??= ((char)next++).ToString();
-        return map;
-    }
+    private static string[] ByteCharacters() => [.. Enumerable.Range(0, 256).Select(b => ByteLevelMapping.ByteToChar((byte)b).ToString())];
 
     private static readonly Regex PreTokenizer = new(@"\p{N}{1,3}| ?\p{L}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+", RegexOptions.CultureInvariant);
 

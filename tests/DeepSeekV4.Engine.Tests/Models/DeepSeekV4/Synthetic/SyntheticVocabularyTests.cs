@@ -1,5 +1,6 @@
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
+using DeepSeekV4.Engine.Tokenization;
 
 namespace DeepSeekV4.Engine.Tests.Models.DeepSeekV4.Synthetic;
 
@@ -49,5 +50,30 @@ public class SyntheticVocabularyTests
         // "Ġ" is GPT-2's character for a space: " t" (the, to, that, ...) is the most frequent pair of any English text.
         Assert.Equal("Ġ t", v.Merges[0]);
         Assert.Contains("Ġthe", v.Tokens);
+    }
+
+    [Theory]
+    [InlineData(512)]
+    [InlineData(129280)]
+    public void TheProjectsTokenizerLoadsItFromTheGgufAndRoundTripsText(int size)
+    {
+        var spec = SyntheticModelSpec.ForPreset(SyntheticPreset.Tiny) with { VocabularySize = size };
+        var image = new MemoryStream();
+        var writer = new GgufWriter();
+        foreach (var (key, value) in SyntheticMetadata.Build(spec, SyntheticWeightMix.F16, 1, SyntheticVocabulary.Create(size)))
+            writer.AddMetadata(key, value);
+        writer.WriteTo(image);
+        using var file = GgufFile.FromBytes(image.ToArray());
+        var tokenizer = Tokenizer.FromGguf(file);
+
+        Assert.Equal(size, tokenizer.VocabularySize);
+        Assert.Equal(0, tokenizer.BosId);
+        Assert.Equal(1, tokenizer.EosId);
+        const string text = "<｜User｜>The weather in the morning: 2024 ünïcödé 🙂 <think>";
+        int[] ids = tokenizer.Encode(text, parseSpecialTokens: true);
+        Assert.Equal(text, tokenizer.Decode(ids));
+        Assert.Equal(3, ids[0]);
+        Assert.Equal(5, ids[^1]);
+        Assert.Contains(tokenizer.FindToken("Ġthe")!.Value, ids); // a learned merge is used
     }
 }
