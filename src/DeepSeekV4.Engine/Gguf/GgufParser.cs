@@ -154,7 +154,7 @@ internal sealed unsafe class GgufParser
         switch (elementType)
         {
             case GgufValueType.String:
-                for (int i = 0; i < count; i++) _r.SkipString(field.Element(i));
+                _r.SkipStrings(field, count);
                 break;
             case GgufValueType.Array:
                 for (int i = 0; i < count; i++) SkipArray(field.Element(i), depth + 1);

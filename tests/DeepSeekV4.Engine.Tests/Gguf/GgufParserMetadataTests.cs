@@ -86,6 +86,27 @@ public class GgufParserMetadataTests
     }
 
     [Fact]
+    public void StringCutMidCharacterIsRefusedEvenWhenTheNextLengthByteWouldCompleteIt()
+    {
+        // "é" is C3 A9. Element 0 ends with a lone C3; element 1 is 0xA9 = 169 bytes long, so its length field
+        // starts with the byte A9: read as one run the bytes would form a valid "é".
+        var b = OneKey("tokens", 9).U32(8).U64(2);
+        long at = b.Position;
+        byte[] image = b.StrBytes([(byte)'a', 0xC3]).Str(new string('x', 0xA9)).ToArray();
+        GgufRefusal.Expect(image, "tokens[0]", at, "not valid UTF-8", "0xC3");
+    }
+
+    [Fact]
+    public void StringArraysWithLongAndMultiByteElementsAreRead()
+    {
+        string[] items = ["", "é", new string('ü', 200), "世界🙂", new string('a', 300), "z"];
+        var b = OneKey("tokens", 9).U32(8).U64((ulong)items.Length);
+        foreach (var item in items) b.Str(item);
+        using var file = GgufFile.FromBytes(b.ToArray());
+        Assert.Equal(items, file.Metadata["tokens"].Array!.As<string>());
+    }
+
+    [Fact]
     public void ArraysNestedTooDeepAreRefused()
     {
         var b = OneKey("n", 9);
