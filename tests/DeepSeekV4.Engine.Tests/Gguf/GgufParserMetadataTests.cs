@@ -110,21 +110,21 @@ public class GgufParserMetadataTests
     public void ArraysNestedTooDeepAreRefused()
     {
         var b = OneKey("n", 9);
-        for (int i = 0; i < GgufParser_MaxNesting; i++) b.U32(9).U64(1);
+        for (int i = 0; i < MaxNesting; i++) b.U32(9).U64(1);
         long deepest = b.Position;
         GgufRefusal.Expect(b.U32(0).U64(0).ToArray(), "n[0][0][0][0][0][0][0][0]", deepest, "nested more than 8 deep");
     }
 
-    private const int GgufParser_MaxNesting = 8;
+    private const int MaxNesting = GgufMetadataReader.MaxArrayNesting;
 
     [Fact]
     public void ArraysNestedEightDeepAreRead()
     {
         var b = OneKey("n", 9);
-        for (int i = 0; i < GgufParser_MaxNesting - 1; i++) b.U32(9).U64(1);
+        for (int i = 0; i < MaxNesting - 1; i++) b.U32(9).U64(1);
         using var file = GgufFile.FromBytes(b.U32(4).U64(2).U32(5).U32(6).ToArray());
         var a = file.Metadata["n"].Array!;
-        for (int i = 0; i < GgufParser_MaxNesting - 1; i++) a = a.As<GgufArray>()[0];
+        for (int i = 0; i < MaxNesting - 1; i++) a = a.As<GgufArray>()[0];
         Assert.Equal(new uint[] { 5, 6 }, a.As<uint>());
     }
 
