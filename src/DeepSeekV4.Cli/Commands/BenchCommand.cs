@@ -132,9 +132,8 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
     }
 
     private static KvCacheFormat ParseKvCache(string text) =>
-        Enum.TryParse<KvCacheFormat>(text, ignoreCase: true, out var f) && Enum.IsDefined(f) && !text.All(char.IsDigit)
-            ? f
-            : throw new CliUsageException($"--kv-cache expects native, f32, f16, bf16, q8_0 or q4_0, got '{text}'");
+        Enum.GetValues<KvCacheFormat>().Cast<KvCacheFormat?>().FirstOrDefault(f => string.Equals(f.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            ?? throw new CliUsageException($"--kv-cache expects native, f32, f16, bf16, q8_0 or q4_0, got '{text}'");
 
     private static int Positive(int value, string name) =>
         value > 0 ? value : throw new CliUsageException($"{Option(name)} must be at least 1, got {value}");
