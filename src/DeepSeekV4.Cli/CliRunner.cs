@@ -20,7 +20,8 @@ public static class CliRunner
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException
                                        or NotSupportedException or ArgumentException or KeyNotFoundException
-                                       or Engine.Gguf.GgufFormatException or InvalidOperationException)
+                                       or Engine.Gguf.GgufFormatException or InvalidOperationException
+                                       or Engine.Models.DeepSeekV4.UnsupportedModelException)
         {
             error.WriteLine($"dsv4 {command.Name}: {e.Message}");
             return 1;

@@ -8,7 +8,7 @@ namespace DeepSeekV4.Engine.Tokenization;
 /// ever returned. The concatenation of every <see cref="Push"/> and the final <see cref="Flush"/> equals
 /// <see cref="Tokenizer.Decode"/> of all the tokens. Not thread-safe (one per sequence).
 /// </summary>
-public sealed class StreamingDecoder
+public sealed class StreamingDecoder : Inference.IStreamingTextDecoder
 {
     private readonly Tokenizer _tokenizer;
     private readonly Decoder _utf8 = Encoding.UTF8.GetDecoder();

@@ -49,7 +49,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
         if ((long)Length + n > ContextLength) throw new ContextOverflowException(Length + n, ContextLength, null);
         for (int i = 0; i < n; i++)
             if ((uint)tokens[i] >= (uint)vocab)
-                throw new ArgumentOutOfRangeException(nameof(tokens), tokens[i], $"token {i} is not in the vocabulary 0..{vocab - 1}");
+                throw new ArgumentException($"token {i} ({tokens[i]}) is not in the vocabulary 0..{vocab - 1}");
         long needed = allLogits ? (long)n * vocab : vocab;
         if (logits.Length < needed)
             throw new ArgumentException($"the logits buffer holds {logits.Length} values, {needed} needed", nameof(logits));

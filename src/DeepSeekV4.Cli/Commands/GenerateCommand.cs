@@ -1,0 +1,50 @@
+using DeepSeekV4.Engine.Models.DeepSeekV4;
+
+namespace DeepSeekV4.Cli.Commands;
+
+/// <summary>
+/// `dsv4 generate --model FILE --tokens IDS|@FILE --greedy -n N`: prefills the tokens, then decodes N tokens greedily
+/// (argmax, no stop token) and prints their ids, comma-separated on one line (the --tokens syntax).
+/// </summary>
+public sealed class GenerateCommand : ICliCommand, IFlagDeclaringCommand
+{
+    public string Name => "generate";
+
+    public string Usage => "generate --model FILE --tokens 5,17,9|@ids.txt --greedy -n N";
+
+    public IEnumerable<string> Flags => ["greedy"];
+
+    public int Run(CliArguments args, TextWriter output)
+    {
+        if (args.Positional.Count != 0) throw new CliUsageException($"unexpected argument '{args.Positional[0]}'");
+        string modelPath = args.Require("model");
+        var tokens = TokenIdList.Parse(args.Require("tokens"));
+        if (!args.Has("greedy")) throw new CliUsageException("only greedy decoding is available here: pass --greedy");
+        if (!args.Has("n")) throw new CliUsageException("missing required option -n");
+        int count = args.GetInt("n", 0);
+        if (count < 0) throw new CliUsageException($"-n must not be negative, got {count}");
+        var unused = args.Unused().ToList();
+        if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
+
+        using var model = DeepSeekV4Model.Load(modelPath);
+        using var sequence = model.CreateSequence(Math.Max(1, tokens.Length + count - 1));
+        var logits = new float[model.VocabularySize];
+        var generated = new int[count];
+        if (count > 0) sequence.Forward(tokens, logits);
+        for (int i = 0; i < count; i++)
+        {
+            generated[i] = ArgMax(logits);
+            if (i + 1 < count) sequence.Forward([generated[i]], logits);
+        }
+        output.WriteLine(string.Join(",", generated));
+        return 0;
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++)
+            if (row[i] > row[best]) best = i;
+        return best;
+    }
+}
