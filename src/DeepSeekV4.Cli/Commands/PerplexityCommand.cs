@@ -48,6 +48,9 @@ public sealed class PerplexityCommand(ModelRegistry? registry) : ICliCommand, IF
         var options = new ModelLoadOptions { Threads = args.GetInt("threads", 0) };
         bool force = args.Has("force"), json = args.Has("json");
         if (args.Unused().FirstOrDefault() is { } unknown) throw new CliUsageException($"unknown option --{unknown}");
+        bool baselineIsFormat = KvCacheFormatOption.TryParse(baseline, out var baselineFormat);
+        if (!baselineIsFormat && !File.Exists(baseline))
+            throw new CliUsageException($"--baseline expects a KV-cache format ({KvCacheFormatOption.Names}) or a GGUF file of the same model; '{baseline}' is neither");
 
         string source = Path.GetFullPath(textPath);
         var request = new PerplexityRequest
@@ -55,23 +58,12 @@ public sealed class PerplexityCommand(ModelRegistry? registry) : ICliCommand, IF
             Text = DocumentReader.Read(source).Text,
             Source = source,
             Formats = formats,
+            BaselineFormat = baselineIsFormat ? baselineFormat : KvCacheFormat.Native,
             Options = new PerplexityOptions { ContextLength = ctx, Stride = stride },
         };
         using var session = new InferenceSession(registry ?? ModelRegistry.Shared);
         var model = CliModelImport.Import(session, modelPath, contextLength: ctx, format: formats[0], options: options, force: force);
-        SessionModel? baselineModel = null;
-        if (KvCacheFormatOption.TryParse(baseline, out var baselineFormat))
-        {
-            request = request with { BaselineFormat = baselineFormat };
-        }
-        else if (File.Exists(baseline))
-        {
-            baselineModel = CliModelImport.Import(session, baseline, name: "baseline", contextLength: ctx, options: options, force: force);
-        }
-        else
-        {
-            throw new CliUsageException($"--baseline expects a KV-cache format ({KvCacheFormatOption.Names}) or a GGUF file of the same model; '{baseline}' is neither");
-        }
+        var baselineModel = baselineIsFormat ? null : CliModelImport.Import(session, baseline, name: "baseline", contextLength: ctx, options: options, force: force);
 
         var results = PerplexityComparison.Run(model, request, baselineModel);
         if (json) output.WriteLine(JsonSerializer.Serialize(results, Json));

@@ -61,11 +61,11 @@ public static class PerplexityComparison
         {
             if (sameWeights && format == request.BaselineFormat)
             {
-                results.Add(Measurement(request, model, format, baseModel, baseReport, SelfComparison(baseReport.Perplexity), baseBytes));
+                results.Add(Measurement(request, model, format, baseModel, baseReport, SelfComparison(baseReport.Perplexity), baseBytes, baseReport.Perplexity));
                 continue;
             }
             var (report, bytes) = Score(model, format, tokens, options, baseline, ++run, runs, format.ToString(), onEvent, cancellationToken);
-            results.Add(Measurement(request, model, format, baseModel, report, report.KlDivergence!, bytes));
+            results.Add(Measurement(request, model, format, baseModel, report, report.KlDivergence!, bytes, baseReport.Perplexity));
         }
         return results;
     }
@@ -114,7 +114,7 @@ public static class PerplexityComparison
         new(p.Tokens, 0, 0, 0, 0, 0, 1, 0, p.Perplexity, 0, 0, 0);
 
     private static PerplexityMeasurement Measurement(PerplexityRequest request, SessionModel model, KvCacheFormat format, SessionModel baseModel,
-        PerplexityReport report, KlDivergenceStatistics kl, double bytesPerToken) => new()
+        PerplexityReport report, KlDivergenceStatistics kl, double bytesPerToken, PerplexityResult baseline) => new()
     {
         Source = request.Source,
         Model = model.Name,
@@ -125,8 +125,9 @@ public static class PerplexityComparison
         Tokens = report.Perplexity.Tokens,
         Perplexity = report.Perplexity.Perplexity,
         PerplexityError = report.Perplexity.PerplexityStandardError,
-        PerplexityDelta = kl.PerplexityDelta,
-        BaselinePerplexity = kl.BaselinePerplexity,
+        // From the baseline run itself rather than its compact record (which keeps NLLs as float).
+        PerplexityDelta = report.Perplexity.Perplexity - baseline.Perplexity,
+        BaselinePerplexity = baseline.Perplexity,
         MeanNll = report.Perplexity.MeanNll,
         MeanNllError = report.Perplexity.MeanNllStandardError,
         MeanKld = kl.MeanKld,
