@@ -79,6 +79,35 @@ internal sealed unsafe class GgufByteReader(byte* @base, long length, string pat
         return (start, (int)len);
     }
 
+    /// <summary>
+    /// Checks <paramref name="count"/> consecutive strings (an array's elements) and moves past them. Fast path: when
+    /// every length prefix is made of ASCII bytes, the strings are each valid UTF-8 exactly when the whole run is
+    /// (an ASCII byte is always a complete code point, so it cannot hide a sequence cut at a string's end), and one
+    /// vectorized check covers them all. Otherwise, or when that check fails, each string is checked on its own,
+    /// which also names the first bad one.
+    /// </summary>
+    public void SkipStrings(GgufField field, int count)
+    {
+        long start = Position;
+        if (TrySkipAsciiDelimitedStrings(count)) return;
+        Position = start;
+        for (int i = 0; i < count; i++) SkipString(field.Element(i));
+    }
+
+    private bool TrySkipAsciiDelimitedStrings(int count)
+    {
+        long start = Position;
+        for (int i = 0; i < count; i++)
+        {
+            if (Remaining < 8) return false;
+            ulong len = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(@base + Position, 8));
+            if ((len & 0x8080808080808080UL) != 0 || len > (ulong)(Remaining - 8)) return false;
+            Position += 8 + (long)len;
+        }
+        long bytes = Position - start;
+        return bytes <= int.MaxValue && Utf8.IsValid(new ReadOnlySpan<byte>(@base + start, (int)bytes));
+    }
+
     public string ReadString(GgufField field, int maxLength = int.MaxValue)
     {
         var (start, len) = SkipString(field, maxLength);

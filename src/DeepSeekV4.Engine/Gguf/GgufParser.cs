@@ -7,8 +7,7 @@ namespace DeepSeekV4.Engine.Gguf;
 /// Parses and validates the GGUF header, metadata and tensor infos of an image in memory. Every count, length,
 /// dimension, type id and offset is checked against the bytes that remain before it is used, with overflow-safe
 /// arithmetic, so a hostile file can neither read outside the image nor make the parser allocate in proportion to a
-/// number it merely claims. Arrays are validated here (lengths, UTF-8, BOOL bytes) and decoded on first use
-/// (<see cref="GgufLazyArray"/>).
+/// number it merely claims. The key-value pairs are read by <see cref="GgufMetadataReader"/>.
 /// </summary>
 internal sealed unsafe class GgufParser
 {
@@ -18,7 +17,6 @@ internal sealed unsafe class GgufParser
     public const int MaxDimensions = 4;
     /// <summary>The GGUF specification's limits: keys at most 65535 bytes, tensor names at most 64.</summary>
     public const int MaxKeyBytes = 65535, MaxTensorNameBytes = 64;
-    public const int MaxArrayNesting = 8;
     private const int MinTensorInfoBytes = 8 + 4 + 4 + 8; // name length, n_dims, type, offset
     private const int MinKeyValueBytes = 8 + 4 + 1;        // key length, value type, smallest value
 
@@ -46,7 +44,7 @@ internal sealed unsafe class GgufParser
     public Result Parse()
     {
         uint version = ReadHeader(out int tensorCount, out int kvCount);
-        var (metadata, order, alignmentAt, lazyArrays) = ReadMetadata(kvCount);
+        var (metadata, order, alignmentAt, lazyArrays) = new GgufMetadataReader(_r, _storage).Read(kvCount);
         int alignment = AlignmentOf(metadata, alignmentAt);
         var raw = ReadTensorInfos(tensorCount, alignment);
         long dataStart = DataStartAfterInfos(alignment, tensorCount);
@@ -83,93 +81,6 @@ internal sealed unsafe class GgufParser
         tensorCount = _r.ReadCount("tensor_count", MinTensorInfoBytes, "tensor infos");
         kvCount = _r.ReadCount("metadata_kv_count", MinKeyValueBytes, "key-value pairs");
         return version;
-    }
-
-    private (Dictionary<string, GgufMetadataValue>, List<string>, long AlignmentAt, List<GgufLazyArray>) ReadMetadata(int kvCount)
-    {
-        var metadata = new Dictionary<string, GgufMetadataValue>(Math.Min(kvCount, 64), StringComparer.Ordinal);
-        var order = new List<string>(Math.Min(kvCount, 64));
-        var lazyArrays = new List<GgufLazyArray>();
-        long alignmentAt = -1;
-        for (int i = 0; i < kvCount; i++)
-        {
-            long keyAt = _r.Position;
-            var keyField = new GgufField("metadata", i, ".key");
-            string key = _r.ReadString(keyField, MaxKeyBytes);
-            if (key.Length == 0) throw _r.Fail(keyField, keyAt, "empty key");
-            if (metadata.ContainsKey(key)) throw _r.Fail(keyField, keyAt, $"duplicate key '{key}'");
-            long typeAt = _r.Position;
-            var typeField = new GgufField(key, -1, ".type");
-            uint typeId = _r.ReadU32(typeField);
-            if (!GgufValueTypes.IsDefined(typeId)) throw _r.Fail(typeField, typeAt, $"unknown value type {typeId}");
-            long valueAt = _r.Position;
-            if (key == "general.alignment") alignmentAt = valueAt;
-            var value = ReadValue((GgufValueType)typeId, key, lazyArrays);
-            metadata.Add(key, value);
-            order.Add(key);
-        }
-        return (metadata, order, alignmentAt, lazyArrays);
-    }
-
-    private GgufMetadataValue ReadValue(GgufValueType type, string key, List<GgufLazyArray> lazyArrays)
-    {
-        switch (type)
-        {
-            case GgufValueType.UInt8: return new(type, _r.ReadU8(key));
-            case GgufValueType.Int8: return new(type, (sbyte)_r.ReadU8(key));
-            case GgufValueType.UInt16: return new(type, _r.ReadU16(key));
-            case GgufValueType.Int16: return new(type, (short)_r.ReadU16(key));
-            case GgufValueType.UInt32: return new(type, _r.ReadU32(key));
-            case GgufValueType.Int32: return new(type, (int)_r.ReadU32(key));
-            case GgufValueType.Float32: return new(type, BitConverter.UInt32BitsToSingle(_r.ReadU32(key)));
-            case GgufValueType.UInt64: return new(type, _r.ReadU64(key));
-            case GgufValueType.Int64: return new(type, (long)_r.ReadU64(key));
-            case GgufValueType.Float64: return new(type, BitConverter.UInt64BitsToDouble(_r.ReadU64(key)));
-            case GgufValueType.Bool: return new(type, _r.ReadBool(key));
-            case GgufValueType.String: return new(type, _r.ReadString(key));
-            default:
-            {
-                var (elementType, count, start) = SkipArray(key, 0);
-                long bytes = _r.Position - start;
-                if (bytes > System.Array.MaxLength)
-                    throw _r.Fail(key, start, $"an array of {bytes} bytes exceeds the {System.Array.MaxLength} bytes this reader holds");
-                var lazy = new GgufLazyArray(_storage, elementType, count, start, (int)bytes);
-                lazyArrays.Add(lazy);
-                return new(type, lazy.Array);
-            }
-        }
-    }
-
-    /// <summary>Validates an array (element type, count, every element) and moves past it.</summary>
-    private (GgufValueType ElementType, int Count, long Start) SkipArray(GgufField field, int depth)
-    {
-        long typeAt = _r.Position;
-        if (depth >= MaxArrayNesting) throw _r.Fail(field, typeAt, $"arrays nested more than {MaxArrayNesting} deep");
-        uint elementTypeId = _r.ReadU32(field.With(".element_type"));
-        if (!GgufValueTypes.IsDefined(elementTypeId))
-            throw _r.Fail(field.With(".element_type"), typeAt, $"unknown array element type {elementTypeId}");
-        var elementType = (GgufValueType)elementTypeId;
-        int count = _r.ReadCount(field.With(".count"), elementType);
-        long start = _r.Position;
-        switch (elementType)
-        {
-            case GgufValueType.String:
-                for (int i = 0; i < count; i++) _r.SkipString(field.Element(i));
-                break;
-            case GgufValueType.Array:
-                for (int i = 0; i < count; i++) SkipArray(field.Element(i), depth + 1);
-                break;
-            case GgufValueType.Bool:
-                int bad = _r.Span(start, count).IndexOfAnyExcept((byte)0, (byte)1);
-                if (bad >= 0)
-                    throw _r.Fail(field.Element(bad), start + bad, $"BOOL value {_r.Span(start + bad, 1)[0]} is neither 0 nor 1");
-                _r.Position += count;
-                break;
-            default:
-                _r.Position += (long)count * GgufValueTypes.MinEncodedSize(elementType); // fits: ReadCount checked it
-                break;
-        }
-        return (elementType, count, start);
     }
 
     private int AlignmentOf(Dictionary<string, GgufMetadataValue> metadata, long at)

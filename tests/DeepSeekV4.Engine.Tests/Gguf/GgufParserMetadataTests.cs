@@ -86,24 +86,45 @@ public class GgufParserMetadataTests
     }
 
     [Fact]
+    public void StringCutMidCharacterIsRefusedEvenWhenTheNextLengthByteWouldCompleteIt()
+    {
+        // "é" is C3 A9. Element 0 ends with a lone C3; element 1 is 0xA9 = 169 bytes long, so its length field
+        // starts with the byte A9: read as one run the bytes would form a valid "é".
+        var b = OneKey("tokens", 9).U32(8).U64(2);
+        long at = b.Position;
+        byte[] image = b.StrBytes([(byte)'a', 0xC3]).Str(new string('x', 0xA9)).ToArray();
+        GgufRefusal.Expect(image, "tokens[0]", at, "not valid UTF-8", "0xC3");
+    }
+
+    [Fact]
+    public void StringArraysWithLongAndMultiByteElementsAreRead()
+    {
+        string[] items = ["", "é", new string('ü', 200), "世界🙂", new string('a', 300), "z"];
+        var b = OneKey("tokens", 9).U32(8).U64((ulong)items.Length);
+        foreach (var item in items) b.Str(item);
+        using var file = GgufFile.FromBytes(b.ToArray());
+        Assert.Equal(items, file.Metadata["tokens"].Array!.As<string>());
+    }
+
+    [Fact]
     public void ArraysNestedTooDeepAreRefused()
     {
         var b = OneKey("n", 9);
-        for (int i = 0; i < GgufParser_MaxNesting; i++) b.U32(9).U64(1);
+        for (int i = 0; i < MaxNesting; i++) b.U32(9).U64(1);
         long deepest = b.Position;
         GgufRefusal.Expect(b.U32(0).U64(0).ToArray(), "n[0][0][0][0][0][0][0][0]", deepest, "nested more than 8 deep");
     }
 
-    private const int GgufParser_MaxNesting = 8;
+    private const int MaxNesting = GgufMetadataReader.MaxArrayNesting;
 
     [Fact]
     public void ArraysNestedEightDeepAreRead()
     {
         var b = OneKey("n", 9);
-        for (int i = 0; i < GgufParser_MaxNesting - 1; i++) b.U32(9).U64(1);
+        for (int i = 0; i < MaxNesting - 1; i++) b.U32(9).U64(1);
         using var file = GgufFile.FromBytes(b.U32(4).U64(2).U32(5).U32(6).ToArray());
         var a = file.Metadata["n"].Array!;
-        for (int i = 0; i < GgufParser_MaxNesting - 1; i++) a = a.As<GgufArray>()[0];
+        for (int i = 0; i < MaxNesting - 1; i++) a = a.As<GgufArray>()[0];
         Assert.Equal(new uint[] { 5, 6 }, a.As<uint>());
     }
 

@@ -55,7 +55,9 @@ public sealed class DeepSeekV4Sequence : IModelSequence
             throw new ArgumentException($"the logits buffer holds {logits.Length} values, {needed} needed", nameof(logits));
         cancellationToken.ThrowIfCancellationRequested();
 
-        var ws = _workspace ??= new ForwardWorkspace(config, Math.Min(_model.Options.MaxBatchTokens, ContextLength));
+        int passTokens = Math.Min(n, Math.Min(_model.Options.MaxBatchTokens, ContextLength));
+        if (_workspace is null || _workspace.Capacity < passTokens) _workspace = new ForwardWorkspace(config, passTokens, ContextLength);
+        var ws = _workspace;
         int start = Length;
         _cache.BeginPass(n);
         try

@@ -1,14 +1,14 @@
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
 /// <summary>
-/// Every buffer one forward pass of up to <see cref="Capacity"/> tokens needs, allocated once per sequence and
-/// reused, so decoding a token allocates nothing. Row-major [tokens × width] throughout.
+/// Every buffer one forward pass of up to <see cref="Capacity"/> tokens needs, allocated once per sequence (again
+/// only when a longer pass comes) and reused, so decoding a token allocates nothing. Row-major [tokens × width].
 /// </summary>
 internal sealed class ForwardWorkspace
 {
     public const int CandidateBlockRows = 128;
 
-    public ForwardWorkspace(DeepSeekV4Config c, int capacity)
+    public ForwardWorkspace(DeepSeekV4Config c, int capacity, int contextLength)
     {
         Capacity = capacity;
         int t = capacity, d = c.HiddenSize, hc = c.HyperConnectionCount;
@@ -45,7 +45,7 @@ internal sealed class ForwardWorkspace
         EntrySin = new float[half];
         HeadMixes = new float[t * hc];
         Compressor = new Compressor(2 * Math.Max(c.HeadDim, indexerDim));
-        Indexer = new LightningIndexer(c.IndexerHeadCount, indexerDim);
+        Indexer = new LightningIndexer(c.IndexerHeadCount, indexerDim, contextLength / 4 + 1, Math.Max(c.IndexerTopK, 1));
         Attention = new SinkAttention(c.HeadCount, c.HeadDim, CandidateBlockRows);
         Moe = new MixtureOfExperts(c, t);
     }

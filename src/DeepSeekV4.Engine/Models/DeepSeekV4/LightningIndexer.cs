@@ -13,14 +13,17 @@ public sealed class LightningIndexer
     private readonly int _heads;
     private readonly int _dim;
     private readonly float[] _key;
-    private float[] _scores = new float[64];
-    private int[] _selected = new int[64];
+    private float[] _scores;
+    private int[] _selected;
 
-    public LightningIndexer(int heads, int dim)
+    /// <param name="maxEntries">Entries the context can hold (scores are sized for it, so selection never allocates).</param>
+    public LightningIndexer(int heads, int dim, int maxEntries, int topK)
     {
         _heads = heads;
         _dim = dim;
         _key = new float[dim];
+        _scores = new float[Math.Max(1, maxEntries)];
+        _selected = new int[Math.Max(1, Math.Min(topK, maxEntries))];
     }
 
     /// <summary>The scores of the last <see cref="Select"/> call (one per visible entry).</summary>
