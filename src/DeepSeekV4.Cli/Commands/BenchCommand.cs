@@ -47,31 +47,38 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             throw new CliUsageException("-p and -n are both 0: nothing to measure");
 
         var report = new Dictionary<string, object?>();
-        var bandwidth = new Dictionary<int, MemoryBandwidthResult>();
+        var text = json ? null : output;
+        // The model is measured first, so its peak memory does not include the bandwidth buffer.
+        var result = modelPath == null ? null : RunModel(modelPath, options, threads, noMmap, report, text);
+        int reportedThreads = threads > 0 ? threads : Environment.ProcessorCount;
+
         if (memory)
         {
-            foreach (int t in BandwidthThreads.Append(threads).Where(t => t > 0).Distinct())
+            var bandwidth = new Dictionary<int, MemoryBandwidthResult>();
+            foreach (int t in BandwidthThreads.Append(reportedThreads).Distinct())
             {
                 bandwidth[t] = MemoryBandwidth.Measure(t);
-                Console.Error.WriteLine($"memory read bandwidth, {t} thread(s): {bandwidth[t].BytesPerSecond / 1e9:F1} GB/s");
+                var b = bandwidth[t];
+                Console.Error.WriteLine($"memory read bandwidth, {t} thread(s): {b.BytesPerSecond / 1e9:F1} GB/s");
+                text?.WriteLine($"memory read bandwidth: {b.BytesPerSecond / 1e9:F1} GB/s with {t} thread(s) (median {b.MedianBytesPerSecond / 1e9:F1} GB/s over {b.Passes} passes of {b.BufferBytes >> 20} MiB)");
             }
             report["memory_read_bandwidth_bytes_per_second"] = bandwidth.ToDictionary(b => b.Key.ToString(CultureInfo.InvariantCulture), b => b.Value.BytesPerSecond);
             report["memory_buffer_bytes"] = bandwidth.Values.First().BufferBytes;
+            if (result?.Generation != null)
+            {
+                double roofline = bandwidth[reportedThreads].BytesPerSecond;
+                double fraction = result.GenerationBandwidthBytesPerSecond / roofline;
+                report["tg_bandwidth_fraction"] = fraction;
+                text?.WriteLine($"tg{result.Generation.Tokens} reads weights at {fraction:P0} of the measured {roofline / 1e9:F1} GB/s with {reportedThreads} thread(s)");
+            }
         }
 
-        if (modelPath != null)
-            RunModel(modelPath, options, threads, noMmap, bandwidth, report, json ? null : output);
-
-        if (json)
-            output.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-        else if (modelPath == null)
-            foreach (var (t, b) in bandwidth)
-                output.WriteLine($"memory read bandwidth: {b.BytesPerSecond / 1e9:F1} GB/s with {t} thread(s) (median {b.MedianBytesPerSecond / 1e9:F1} GB/s over {b.Passes} passes of {b.BufferBytes >> 20} MiB)");
+        if (json) output.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
     }
 
-    private static void RunModel(string path, BenchmarkOptions options, int threads, bool noMmap,
-        Dictionary<int, MemoryBandwidthResult> bandwidth, Dictionary<string, object?> report, TextWriter? text)
+    private static BenchmarkResult RunModel(string path, BenchmarkOptions options, int threads, bool noMmap,
+        Dictionary<string, object?> report, TextWriter? text)
     {
         long weightBytesPerToken;
         string name;
@@ -113,12 +120,8 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["peak_memory_bytes"] = result.PeakMemoryBytes;
         report["weight_bytes_per_token"] = result.WeightBytesPerToken;
         report["tg_effective_bandwidth_bytes_per_second"] = result.GenerationBandwidthBytesPerSecond;
-        double? fraction = bandwidth.TryGetValue(reportedThreads, out var roofline) && result.Generation != null
-            ? result.GenerationBandwidthBytesPerSecond / roofline.BytesPerSecond
-            : null;
-        if (fraction != null) report["tg_bandwidth_fraction"] = fraction;
 
-        if (text == null) return;
+        if (text == null) return result;
         string kv = options.KvCache.ToString().ToLowerInvariant();
         text.WriteLine($"| model | size | params | threads | mmap | kv | test | t/s |");
         text.WriteLine($"| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |");
@@ -126,9 +129,9 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         if (result.Prompt is { } pp) text.WriteLine($"{prefix} pp{pp.Tokens} | {pp.Mean:F2} ± {pp.StdDev:F2} |");
         if (result.Generation is { } tg) text.WriteLine($"{prefix} tg{tg.Tokens} | {tg.Mean:F2} ± {tg.StdDev:F2} |");
         text.WriteLine();
-        text.WriteLine($"load: {loadSeconds:F1} s; peak memory: {result.PeakMemoryBytes / 1e9:F2} GB");
-        text.WriteLine($"weights read per generated token: {result.WeightBytesPerToken / 1e9:F3} GB; effective generation bandwidth: {result.GenerationBandwidthBytesPerSecond / 1e9:F1} GB/s" +
-                       (fraction != null ? $" ({fraction:P0} of the measured {roofline!.BytesPerSecond / 1e9:F1} GB/s read bandwidth)" : ""));
+        text.WriteLine($"load: {loadSeconds:F1} s{(noMmap ? $" (memory {(report["memory_locked"] is true ? "locked" : "not locked: the OS refused")})" : "")}; peak memory: {result.PeakMemoryBytes / 1e9:F2} GB");
+        text.WriteLine($"weights read per generated token: {result.WeightBytesPerToken / 1e9:F3} GB; effective generation bandwidth: {result.GenerationBandwidthBytesPerSecond / 1e9:F2} GB/s");
+        return result;
     }
 
     private static int Positive(int value, string name) =>

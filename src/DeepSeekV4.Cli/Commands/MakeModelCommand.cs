@@ -18,8 +18,9 @@ public sealed class MakeModelCommand : ICliCommand
     {
         if (args.Positional.Count != 0) throw new CliUsageException($"unexpected argument '{args.Positional[0]}'");
         string presetText = args.Require("preset");
-        if (!Enum.TryParse<SyntheticPreset>(presetText, ignoreCase: true, out var preset) || !Enum.IsDefined(preset) || presetText.All(char.IsDigit))
-            throw new CliUsageException($"--preset expects tiny, flash, pro or bench, got '{presetText}'");
+        var preset = Enum.GetValues<SyntheticPreset>().Cast<SyntheticPreset?>()
+            .FirstOrDefault(p => string.Equals(p.ToString(), presetText, StringComparison.OrdinalIgnoreCase))
+            ?? throw new CliUsageException($"--preset expects tiny, flash, pro or bench, got '{presetText}'");
         int? layers = args.Has("layers") ? Positive(args.GetInt("layers", 0), "layers") : null;
         int? experts = args.Has("experts") ? Positive(args.GetInt("experts", 0), "experts") : null;
         var weights = SyntheticWeightMixes.Parse(args.Get("weights") ?? "f16");

@@ -8,6 +8,7 @@ public class BenchCommandTests
     [Theory]
     [InlineData(new string[0], "--model")]
     [InlineData(new[] { "--model", "m.gguf", "--kv-cache", "q5_k" }, "--kv-cache")]
+    [InlineData(new[] { "--model", "m.gguf", "--kv-cache", "f16,q8_0" }, "--kv-cache")]
     [InlineData(new[] { "--model", "m.gguf", "-p", "-3" }, "-p")]
     [InlineData(new[] { "--model", "m.gguf", "-p", "0", "-n", "0" }, "nothing to measure")]
     [InlineData(new[] { "--model", "m.gguf", "--threads", "0" }, "--threads")]

@@ -149,6 +149,8 @@ public sealed class SyntheticModelWriterTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "--preset", "huge", "--out", "x.gguf" }, 2, "--preset")]
+    [InlineData(new[] { "--preset", "tiny,flash", "--out", "x.gguf" }, 2, "--preset")]
+    [InlineData(new[] { "--preset", "1", "--out", "x.gguf" }, 2, "--preset")]
     [InlineData(new[] { "--preset", "tiny" }, 2, "--out")]
     [InlineData(new[] { "--preset", "tiny", "--layers", "0", "--out", "x.gguf" }, 2, "--layers")]
     [InlineData(new[] { "--preset", "tiny", "--weights", "q3_k", "--out", "x.gguf" }, 1, "q3_k")]
