@@ -20,7 +20,9 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 public sealed class DeepSeekV4Sequence : IModelSequence
 {
     private readonly DeepSeekV4Model _model;
-    private SequenceKvCache _cache;
+    private readonly int _contextLength;
+    private readonly KvCacheFormat _format;
+    private SequenceKvCache? _cache;
     private ForwardWorkspace? _workspace;
     private bool _disposed;
 
@@ -28,13 +30,16 @@ public sealed class DeepSeekV4Sequence : IModelSequence
     {
         _model = model;
         _cache = cache;
+        _contextLength = cache.ContextLength;
+        _format = cache.Format;
     }
 
     public DeepSeekV4Model Model => _model;
-    public SequenceKvCache Cache => _cache;
-    public int Length => _cache.Length;
-    public int ContextLength => _cache.ContextLength;
-    public KvCacheFormat Format => _cache.Format;
+    public SequenceKvCache Cache => _cache ?? throw new ObjectDisposedException(nameof(DeepSeekV4Sequence));
+    /// <summary>Tokens held (0 once disposed).</summary>
+    public int Length => _cache?.Length ?? 0;
+    public int ContextLength => _contextLength;
+    public KvCacheFormat Format => _format;
 
     /// <summary>Optional taps into the forward pass (tests, debugging); null costs nothing.</summary>
     public IForwardObserver? Observer { get; set; }
@@ -43,6 +48,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
         CancellationToken cancellationToken = default, Action<int, int>? progress = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var cache = _cache!;
         var config = _model.Config;
         int n = tokens.Length, vocab = config.VocabSize;
         if (n == 0) throw new ArgumentException("no tokens to feed", nameof(tokens));
@@ -59,7 +65,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
         if (_workspace is null || _workspace.Capacity < passTokens) _workspace = new ForwardWorkspace(config, passTokens, ContextLength);
         var ws = _workspace;
         int start = Length;
-        _cache.BeginPass(n);
+        cache.BeginPass(n);
         try
         {
             for (int done = 0; done < n;)
@@ -71,11 +77,11 @@ public sealed class DeepSeekV4Sequence : IModelSequence
                 done += count;
                 progress?.Invoke(done, n);
             }
-            _cache.CommitPass();
+            cache.CommitPass();
         }
         catch
         {
-            _cache.AbortPass();
+            cache.AbortPass();
             throw;
         }
     }
@@ -100,7 +106,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
             cancellationToken.ThrowIfCancellationRequested();
             var lw = weights.Layers[layer];
             Reduce(ws, lw.AttentionMixer, lw.AttentionNorm, t);
-            AttentionLayer.Forward(_model, lw.Attention, layer, _cache, ws, t, firstPosition, Observer);
+            AttentionLayer.Forward(_model, lw.Attention, layer, _cache!, ws, t, firstPosition, Observer);
             Expand(ws, t);
             Reduce(ws, lw.FeedForwardMixer, lw.FeedForwardNorm, t);
             ws.Moe.Forward(lw.Moe, ws.Hidden, tokens, t, ws.SublayerOutput);
@@ -163,22 +169,22 @@ public sealed class DeepSeekV4Sequence : IModelSequence
     public void Reset()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _cache.Reset();
+        _cache!.Reset();
     }
 
-    public bool CanTruncateTo(int length) => !_disposed && _cache.CanTruncateTo(length);
+    public bool CanTruncateTo(int length) => _cache?.CanTruncateTo(length) ?? false;
 
     public void TruncateTo(int length)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _cache.TruncateTo(length);
+        _cache!.TruncateTo(length);
     }
 
     /// <summary>A deep copy: the new sequence shares nothing mutable with this one.</summary>
     public DeepSeekV4Sequence Fork()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new DeepSeekV4Sequence(_model, _cache.Clone());
+        return new DeepSeekV4Sequence(_model, _cache!.Clone());
     }
 
     IModelSequence IModelSequence.Fork() => Fork();
@@ -186,7 +192,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
     public KvCacheStatistics GetStatistics()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _cache.GetStatistics();
+        return _cache!.GetStatistics();
     }
 
     public void Dispose()
@@ -194,6 +200,6 @@ public sealed class DeepSeekV4Sequence : IModelSequence
         if (_disposed) return;
         _disposed = true;
         _workspace = null;
-        _cache = null!;
+        _cache = null;
     }
 }

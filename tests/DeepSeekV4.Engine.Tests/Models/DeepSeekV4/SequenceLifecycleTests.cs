@@ -174,6 +174,9 @@ public class SequenceLifecycleTests(TinyModelFixture fixture)
         s.Dispose();
         Assert.Throws<ObjectDisposedException>(() => s.Forward([1], new float[TinyReference.Vocab]));
         Assert.False(s.CanTruncateTo(0));
+        Assert.Equal(0, s.Length);
+        Assert.Equal(16, s.ContextLength);
+        Assert.Throws<ObjectDisposedException>(() => s.GetStatistics());
     }
 
     private sealed class CancelAt(CancellationTokenSource cts, int layer, int position) : IForwardObserver
