@@ -18,6 +18,7 @@
         'Remove-DSModel'
         'Clear-DSKvCache'
         'Get-DSMemoryEstimate'
+        'Measure-DSPerplexity'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

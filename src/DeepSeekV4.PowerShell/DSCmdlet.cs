@@ -75,6 +75,30 @@ public abstract class DSCmdlet : PSCmdlet, IDisposable
         return files;
     }
 
+    /// <summary>
+    /// Reads each file of -Path (wildcards) or -LiteralPath as a document and hands (text, file) to
+    /// <paramref name="process"/>; a path that matches nothing or a file that cannot be read is a non-terminating
+    /// error and the others go on.
+    /// </summary>
+    protected void ForEachDocument(IEnumerable<string> paths, bool literal, Action<string, string> process)
+    {
+        foreach (var file in ResolveFiles(paths, literal))
+        {
+            DocumentText document;
+            try
+            {
+                document = DocumentReader.Read(file);
+            }
+            catch (Exception e) when (e is not PipelineStoppedException)
+            {
+                WriteEngineError(e, file);
+                continue;
+            }
+            WriteVerbose($"read {file} as {document.Encoding}");
+            process(document.Text, file);
+        }
+    }
+
     /// <summary>Writes the exception as a non-terminating error, unless it is the pipeline being stopped.</summary>
     protected void WriteEngineError(Exception e, object? target)
     {

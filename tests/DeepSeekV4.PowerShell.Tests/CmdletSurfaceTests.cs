@@ -7,7 +7,7 @@ public class CmdletSurfaceTests
 {
     /// <summary>The designed cmdlets.</summary>
     public static readonly string[] Designed =
-        ["Clear-DSKvCache", "Get-DSKvCacheStats", "Get-DSMemoryEstimate", "Get-DSModel", "Import-DSModel", "Invoke-DSCompletion", "Remove-DSModel"];
+        ["Clear-DSKvCache", "Get-DSKvCacheStats", "Get-DSMemoryEstimate", "Get-DSModel", "Import-DSModel", "Invoke-DSCompletion", "Measure-DSPerplexity", "Remove-DSModel"];
 
     private sealed record Expect(string Type, string Set = AllSets, bool Mandatory = false, int? Position = null, bool ByValue = false,
         bool ByPropertyName = false, string[]? Aliases = null, bool Wildcards = false, bool Completer = false, string? Transformation = null);
@@ -47,6 +47,18 @@ public class CmdletSurfaceTests
             ["Think"] = new("SwitchParameter"),
             ["Model"] = new("String", Completer: true),
             ["Stream"] = new("SwitchParameter"),
+        },
+        ["Measure-DSPerplexity"] = new()
+        {
+            ["InputObject"] = new("String", "InputObject", Mandatory: true, ByValue: true),
+            ["Path"] = new("String[]", "Path", Mandatory: true, Position: 0, Wildcards: true),
+            ["LiteralPath"] = new("String[]", "LiteralPath", Mandatory: true, ByPropertyName: true, Aliases: PathAliases),
+            ["Model"] = new("String", Completer: true),
+            ["ContextLength"] = new("Int32", Transformation: "TokenCountTransformationAttribute"),
+            ["Stride"] = new("Int32"),
+            ["KvCacheType"] = new("KvCacheFormat[]"),
+            ["BaselineKvCacheType"] = new("KvCacheFormat"),
+            ["BaselineModel"] = new("String", Completer: true),
         },
         ["Get-DSKvCacheStats"] = new()
         {
@@ -156,6 +168,8 @@ public class CmdletSurfaceTests
         Assert.True(type.IsEnum);
         Assert.Equal(["Native", "F32", "F16", "BF16", "Q8_0", "Q4_0"], type.GetFields().Where(f => f.IsStatic).Select(f => f.Name));
         Assert.Same(type, Cmdlet("Get-DSMemoryEstimate").Parameter("KvCacheType").Type);
+        Assert.Same(type, Cmdlet("Measure-DSPerplexity").Parameter("BaselineKvCacheType").Type);
+        Assert.Same(type, Cmdlet("Measure-DSPerplexity").Parameter("KvCacheType").Type.GetElementType());
     }
 
     [Fact]

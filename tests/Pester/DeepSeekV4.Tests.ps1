@@ -28,9 +28,10 @@ AfterAll {
 }
 
 Describe 'Module' {
-    It 'exports exactly the seven cmdlets' {
+    It 'exports exactly the eight cmdlets' {
         (Get-Command -Module DeepSeekV4).Name | Sort-Object | Should -Be @(
-            'Clear-DSKvCache', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel', 'Import-DSModel', 'Invoke-DSCompletion', 'Remove-DSModel')
+            'Clear-DSKvCache', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel', 'Import-DSModel', 'Invoke-DSCompletion',
+            'Measure-DSPerplexity', 'Remove-DSModel')
     }
 
     It 'imports without unapproved-verb warnings' {
@@ -179,6 +180,67 @@ Describe 'Get-DSKvCacheStats' {
 
     It 'takes model objects from the pipeline' {
         (Get-DSModel tiny | Get-DSKvCacheStats).Model | Should -Contain 'tiny'
+    }
+}
+
+Describe 'Measure-DSPerplexity' {
+    BeforeAll {
+        $script:report = (1..30 | ForEach-Object { "Line $_ of the quarterly report: revenue rose twelve percent in the north." }) -join "`n"
+        $script:reportPath = Join-Path $work 'report.md'
+        Set-Content $reportPath $report
+    }
+
+    It 'writes one typed result per format; the baseline format agrees with itself' {
+        $r = $report | Measure-DSPerplexity -Model tiny -ContextLength 64 -KvCacheType Native, Q8_0, Q4_0
+        $r.Count | Should -Be 3
+        $r[0] | Should -BeOfType DeepSeekV4.Engine.Inference.Perplexity.PerplexityMeasurement
+        @($r.KvCacheType | ForEach-Object { "$_" }) | Should -Be @('Native', 'Q8_0', 'Q4_0')
+        $r.Source | Should -Be @('pipeline:1', 'pipeline:1', 'pipeline:1')
+        $r[0].MeanKld | Should -Be 0
+        $r[0].Top1AgreementPercent | Should -Be 100
+        $r[0].PerplexityDelta | Should -Be 0
+        $r[2].MeanKld | Should -BeGreaterThan 0
+        $r[2].BytesPerToken | Should -BeLessThan $r[0].BytesPerToken
+        $r | ForEach-Object { $_.Tokens | Should -Be $r[0].Tokens; $_.Perplexity | Should -BeGreaterThan 1 }
+        ($r | Format-Table | Out-String) | Should -Match 'Q4_0'
+    }
+
+    It 'scores piped files and -Path wildcards, one result per file and format' {
+        (Get-Item $reportPath | Measure-DSPerplexity -Model tiny -ContextLength 64).Source | Should -Be $reportPath
+        $r = Measure-DSPerplexity -Path (Join-Path $work 'rep*.md') -Model tiny -ContextLength 64 -KvCacheType F16, Q4_0
+        @($r.KvCacheType | ForEach-Object { "$_" }) | Should -Be @('F16', 'Q4_0')
+    }
+
+    It 'compares against another loaded model as the baseline' {
+        Import-DSModel -LiteralPath $modelPath -Name base | Out-Null
+        try {
+            $r = Measure-DSPerplexity -Path $reportPath -Model tiny -BaselineModel base -ContextLength 64 -KvCacheType Native, Q4_0
+            $r.BaselineModel | Should -Be @('base', 'base')
+            $r[0].MeanKld | Should -Be 0
+            $r[1].MeanKld | Should -BeGreaterThan 0
+        }
+        finally {
+            Remove-DSModel base -Confirm:$false
+        }
+    }
+
+    It 'reports text too short to score as a non-terminating error and goes on' {
+        $r = 'a', $report | Measure-DSPerplexity -Model tiny -ContextLength 64 -ErrorVariable err -ErrorAction SilentlyContinue
+        $r.Source | Should -Be 'pipeline:2'
+        $err.Count | Should -Be 1
+    }
+
+    It 'stops cleanly with Ctrl+C (pipeline stop) and the model stays usable' {
+        $ps = [PowerShell]::Create([System.Management.Automation.RunspaceMode]::NewRunspace)
+        $null = $ps.AddScript("Import-Module '$(Join-Path $root 'DeepSeekV4.psd1')'; Import-DSModel -LiteralPath '$modelPath'; " +
+            "Measure-DSPerplexity -LiteralPath '$reportPath' -ContextLength 64 -KvCacheType Native, F32, F16, BF16, Q8_0, Q4_0")
+        $async = $ps.BeginInvoke()
+        Start-Sleep -Milliseconds 1500
+        $ps.Stop()
+        $ps.Commands.Clear()
+        $null = $ps.AddScript("(Measure-DSPerplexity -LiteralPath '$reportPath' -ContextLength 32 -KvCacheType Q8_0).KvCacheType.ToString()")
+        $ps.Invoke() | Should -Be 'Q8_0'
+        $ps.Dispose()
     }
 }
 

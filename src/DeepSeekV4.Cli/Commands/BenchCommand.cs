@@ -36,7 +36,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             PromptTokens = NonNegative(args.GetInt("p", 512), "p"),
             GenerateTokens = NonNegative(args.GetInt("n", 128), "n"),
             Repetitions = Positive(args.GetInt("repetitions", 5), "repetitions"),
-            KvCache = ParseKvCache(args.Get("kv-cache") ?? "native"),
+            KvCache = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native"),
         };
         int threads = args.Has("threads") ? Positive(args.GetInt("threads", 0), "threads") : 0;
         bool noMmap = args.Has("no-mmap");
@@ -133,10 +133,6 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         text.WriteLine($"weights read per generated token: {result.WeightBytesPerToken / 1e9:F3} GB; effective generation bandwidth: {result.GenerationBandwidthBytesPerSecond / 1e9:F2} GB/s");
         return result;
     }
-
-    private static KvCacheFormat ParseKvCache(string text) =>
-        Enum.GetValues<KvCacheFormat>().Cast<KvCacheFormat?>().FirstOrDefault(f => string.Equals(f.ToString(), text, StringComparison.OrdinalIgnoreCase))
-            ?? throw new CliUsageException($"--kv-cache expects native, f32, f16, bf16, q8_0 or q4_0, got '{text}'");
 
     private static int Positive(int value, string name) =>
         value > 0 ? value : throw new CliUsageException($"{Option(name)} must be at least 1, got {value}");

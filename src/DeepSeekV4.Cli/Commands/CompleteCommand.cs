@@ -61,21 +61,13 @@ public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFla
         };
         template.Sampling.Validate();
         int? contextLength = args.Get("context-length") is { } c ? ParseTokens(c) : null;
-        var format = ParseFormat(args.Get("kv-cache") ?? "native");
+        var format = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native");
         var options = new ModelLoadOptions { Threads = args.GetInt("threads", 0) };
         bool force = args.Has("force");
         if (args.Unused().FirstOrDefault() is { } unknown) throw new CliUsageException($"unknown option --{unknown}");
 
         using var session = new InferenceSession(registry ?? ModelRegistry.Shared);
-        SessionModel model;
-        try
-        {
-            model = session.Import(modelPath, contextLength: contextLength, format: format, options: options, force: force);
-        }
-        catch (ModelDoesNotFitException e)
-        {
-            throw new InvalidOperationException(e.Message + " (--force)", e);
-        }
+        var model = CliModelImport.Import(session, modelPath, contextLength: contextLength, format: format, options: options, force: force);
         var results = new List<CompletionResult>();
         int failures = 0;
         if (files.Count == 0) results.Add(model.Complete(template with { Source = "prompt" }));
@@ -113,8 +105,4 @@ public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFla
         }
     }
 
-    private static KvCacheFormat ParseFormat(string s) =>
-        Enum.GetValues<KvCacheFormat>().FirstOrDefault(f => string.Equals(f.ToString(), s, StringComparison.OrdinalIgnoreCase), (KvCacheFormat)(-1)) is var f && Enum.IsDefined(f)
-            ? f
-            : throw new CliUsageException($"--kv-cache expects one of native, f32, f16, bf16, q8_0, q4_0; got '{s}'");
 }

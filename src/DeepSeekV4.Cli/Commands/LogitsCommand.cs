@@ -24,7 +24,7 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
         string modelPath = args.Require("model");
         var tokens = TokenIdList.Parse(args.Require("tokens"));
         int chunk = ParseMode(args.Get("mode") ?? "prefill", tokens.Length);
-        var format = ParseCacheFormat(args.Get("kv-cache") ?? "native");
+        var format = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native");
         bool all = args.Has("all");
         string outPath = args.Require("out");
         var unused = args.Unused().ToList();
@@ -57,14 +57,4 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
         throw new CliUsageException($"--mode expects prefill, stepwise or chunked:N (N ≥ 1), got '{mode}'");
     }
 
-    internal static KvCacheFormat ParseCacheFormat(string text) => text.ToLowerInvariant() switch
-    {
-        "native" => KvCacheFormat.Native,
-        "f32" => KvCacheFormat.F32,
-        "f16" => KvCacheFormat.F16,
-        "bf16" => KvCacheFormat.BF16,
-        "q8_0" => KvCacheFormat.Q8_0,
-        "q4_0" => KvCacheFormat.Q4_0,
-        _ => throw new CliUsageException($"--kv-cache expects native, f32, f16, bf16, q8_0 or q4_0, got '{text}'"),
-    };
 }

@@ -16,6 +16,10 @@ public sealed class DeepSeekChatTokenizer(Tokenizer tokenizer) : IChatTokenizer
         return new EncodedPrompt(encoding.Ids, encoding.TemplateDescription);
     }
 
+    public int[] EncodeText(string text) => tokenizer.Encode(text);
+
+    public int? BosId => tokenizer.BosId;
+
     public IStreamingTextDecoder CreateStreamingDecoder() => new Decoder(tokenizer.CreateStreamingDecoder());
 
     private sealed class Decoder(StreamingDecoder decoder) : IStreamingTextDecoder

@@ -11,3 +11,9 @@ public sealed record PrefillProgressEvent(int Done, int Total) : EngineEvent;
 
 /// <summary>A model load's progress: a stage name and units done out of total (bytes or tensors).</summary>
 public sealed record LoadProgressEvent(string Stage, long Done, long Total) : EngineEvent;
+
+/// <summary>
+/// A perplexity comparison's progress: run <paramref name="Run"/> of <paramref name="Runs"/> (the baseline first), what it
+/// scores (e.g. "baseline Native", "Q8_0"), and tokens scored so far out of those it scores.
+/// </summary>
+public sealed record PerplexityProgressEvent(int Run, int Runs, string Stage, int Done, int Total) : EngineEvent;

@@ -12,6 +12,12 @@ public interface IChatTokenizer
     /// <summary>Encodes a chat prompt up to the assistant's turn; document text is never parsed for special tokens.</summary>
     EncodedPrompt EncodeChat(ChatPrompt prompt);
 
+    /// <summary>Plain text as ids, without chat template and without parsing special-token text (perplexity scoring).</summary>
+    int[] EncodeText(string text);
+
+    /// <summary>The begin-of-sequence id, when the vocabulary has one.</summary>
+    int? BosId { get; }
+
     /// <summary>A decoder that returns text only when its UTF-8 is complete.</summary>
     IStreamingTextDecoder CreateStreamingDecoder();
 }

@@ -37,5 +37,9 @@ public sealed class DeepSeekChatTokenizer : IChatTokenizer
         return new EncodedPrompt(encoding.Ids, encoding.Template.ToString());
     }
 
+    public int[] EncodeText(string text) => Tokenizer.Encode(text);
+
+    public int? BosId => Tokenizer.BosId;
+
     public IStreamingTextDecoder CreateStreamingDecoder() => Tokenizer.CreateStreamingDecoder();
 }

@@ -120,19 +120,7 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
         {
             case PathSet:
             case LiteralPathSet:
-                foreach (var file in ResolveFiles(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet))
-                {
-                    try
-                    {
-                        var document = DocumentReader.Read(file);
-                        WriteVerbose($"read {file} as {document.Encoding}");
-                        Complete(document.Text, file);
-                    }
-                    catch (Exception e) when (e is not PipelineStoppedException)
-                    {
-                        WriteEngineError(e, file);
-                    }
-                }
+                ForEachDocument(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet, Complete);
                 break;
             default:
                 if (MyInvocation.ExpectingInput)

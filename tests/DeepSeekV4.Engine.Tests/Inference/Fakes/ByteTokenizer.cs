@@ -29,6 +29,10 @@ public sealed class ByteTokenizer : IChatTokenizer
         return new EncodedPrompt([.. ids], "toy");
     }
 
+    public int[] EncodeText(string text) => Text(text);
+
+    int? IChatTokenizer.BosId => Bos;
+
     public IStreamingTextDecoder CreateStreamingDecoder() => new Decoder();
 
     private sealed class Decoder : IStreamingTextDecoder
