@@ -16,6 +16,9 @@ public static unsafe class MatrixProducts
     /// <summary>Products whose weights hold fewer bytes than this run on the calling thread alone.</summary>
     public const long ParallelThresholdBytes = 256 * 1024;
 
+    /// <summary>Weight rows multiplied with one token's activations before moving to the next token (MatMul).</summary>
+    private const int RowTile = 8;
+
     /// <summary>Rows per chunk are a multiple of this, so that threads never write the same cache line of y.</summary>
     private const int RowAlignment = 16;
 
@@ -149,14 +152,22 @@ public static unsafe class MatrixProducts
             RunRows(begin, Math.Min(_endRow, begin + ChunkRows));
         }
 
+        /// <summary>
+        /// Rows [begin, end) for every token, in tiles of <see cref="RowTile"/> rows: a tile's weight rows stay in cache
+        /// while each token's activations are read once per tile rather than once per row.
+        /// </summary>
         public void RunRows(int begin, int end)
         {
             var format = _format!;
-            for (int r = begin; r < end; r++)
+            for (int tile = begin; tile < end; tile += RowTile)
             {
-                byte* row = _weights + (long)r * _weightRowBytes;
+                int tileEnd = Math.Min(end, tile + RowTile);
                 for (int t = 0; t < _tokens; t++)
-                    _y[(long)t * _outputs + r] = format.DotRow(_path, row, _activations[t], _n);
+                {
+                    float* yt = _y + (long)t * _outputs;
+                    for (int r = tile; r < tileEnd; r++)
+                        yt[r] = format.DotRow(_path, _weights + (long)r * _weightRowBytes, _activations[t], _n);
+                }
             }
         }
     }

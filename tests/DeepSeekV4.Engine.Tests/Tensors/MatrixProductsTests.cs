@@ -207,5 +207,10 @@ public class MatrixProductsParallelTests
         var single = new float[1000];
         MatrixProducts.MatVec(buffer.View, x.AsSpan(1024, 1024), single);
         Assert.Equal(expected.AsSpan(1000, 1000).ToArray(), single);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        MatrixProducts.MatVec(buffer.View, x.AsSpan(1024, 1024), single);
+        MatrixProducts.MatMul(buffer.View, x, 2, y);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
 }

@@ -89,8 +89,11 @@ public abstract class BlockFormat
 
     protected internal static ushort ReadUInt16(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt16LittleEndian(bytes[offset..]);
 
-    /// <summary>ggml's <c>nearest_int</c>: round half to even (exact for |x| ≤ 2^22, the range ggml asserts).</summary>
-    protected internal static int NearestInt(float x) => (int)MathF.Round(x, MidpointRounding.ToEven);
+    /// <summary>
+    /// ggml's <c>nearest_int</c>, by its own method: adding 1.5·2^23 leaves the integer in the low mantissa bits (round
+    /// half to even for |x| ≤ 2^22; infinities and NaN give −2^22, as in ggml).
+    /// </summary>
+    protected internal static int NearestInt(float x) => (BitConverter.SingleToInt32Bits(x + 12582912f) & 0x007FFFFF) - 0x00400000;
 
     /// <summary>C's <c>roundf</c> / <c>lroundf</c>: round half away from zero.</summary>
     protected internal static float RoundAway(float x) => MathF.Round(x, MidpointRounding.AwayFromZero);

@@ -30,9 +30,15 @@ internal static class LegacyQuantization
         return (min, max);
     }
 
-    /// <summary>C's <c>(int8_t)f</c> as GCC emits it on x86-64: truncate toward zero to int32, keep the low byte.</summary>
-    public static int TruncateToInt8(float f) => (sbyte)(int)f;
+    /// <summary>
+    /// x86-64's cvttss2si: truncation toward zero, and 0x80000000 (the "integer indefinite") for NaN and out-of-range
+    /// values (.NET's own conversion saturates instead).
+    /// </summary>
+    public static int X86Truncate(float f) => f is >= -2147483648f and < 2147483648f ? (int)f : int.MinValue;
+
+    /// <summary>C's <c>(int8_t)f</c> as GCC emits it on x86-64: cvttss2si, then the low byte.</summary>
+    public static int TruncateToInt8(float f) => (sbyte)X86Truncate(f);
 
     /// <summary>C's <c>(uint8_t)f</c> as GCC emits it on x86-64.</summary>
-    public static int TruncateToUInt8(float f) => (byte)(int)f;
+    public static int TruncateToUInt8(float f) => (byte)X86Truncate(f);
 }

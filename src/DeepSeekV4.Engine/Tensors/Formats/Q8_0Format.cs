@@ -18,7 +18,7 @@ public sealed class Q8_0Format() : BlockFormat(GgmlType.Q8_0)
         float d = amax / 127;
         float id = d != 0 ? 1.0f / d : 0.0f;
         WriteHalf(block, 0, d);
-        for (int j = 0; j < 32; j++) block[2 + j] = (byte)(sbyte)RoundAway(x[j] * id);
+        for (int j = 0; j < 32; j++) block[2 + j] = (byte)LegacyQuantization.TruncateToInt8(RoundAway(x[j] * id));
     }
 
     public override GgmlType DotActivation => GgmlType.Q8_0;

@@ -28,7 +28,37 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
     /// <summary>Converts x into <paramref name="encoding"/> inside <paramref name="buffer"/> (64-byte aligned, <see cref="BufferBytes"/> long).</summary>
-    public static ActivationRow Quantize(GgmlType encoding, ReadOnlySpan<float> x, byte* buffer)
+    public static ActivationRow Quantize(GgmlType encoding, ReadOnlySpan<float> x, byte* buffer) =>
+        ActivationQuantizer.IsSupported ? QuantizeSimd(encoding, x, buffer) : QuantizeReference(encoding, x, buffer);
+
+    /// <summary>The AVX2 quantizers (same values as <see cref="QuantizeReference"/>).</summary>
+    internal static ActivationRow QuantizeSimd(GgmlType encoding, ReadOnlySpan<float> x, byte* buffer)
+    {
+        int n = x.Length;
+        fixed (float* px = x)
+        {
+            switch (encoding)
+            {
+                case GgmlType.Q8_0:
+                {
+                    var row = new ActivationRow(null, (sbyte*)buffer, (float*)(buffer + Align(n)), null);
+                    ActivationQuantizer.QuantizeQ8_0(px, n / 32, row.Codes, row.Scales);
+                    return row;
+                }
+                case GgmlType.Q8_K:
+                {
+                    var row = new ActivationRow(null, (sbyte*)buffer, (float*)(buffer + Align(n)), (short*)(buffer + Align(n) + 4 * (n / 256)));
+                    ActivationQuantizer.QuantizeQ8_K(px, n / 256, row.Codes, row.Scales, row.GroupSums);
+                    return row;
+                }
+                default:
+                    return QuantizeReference(encoding, x, buffer);
+            }
+        }
+    }
+
+    /// <summary>Through ggml's reference quantizers block by block (the definition the SIMD quantizers are tested against).</summary>
+    internal static ActivationRow QuantizeReference(GgmlType encoding, ReadOnlySpan<float> x, byte* buffer)
     {
         int n = x.Length;
         switch (encoding)

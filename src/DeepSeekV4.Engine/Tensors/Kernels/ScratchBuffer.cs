@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 
 namespace DeepSeekV4.Engine.Tensors.Kernels;
 
-/// <summary>A reusable, pinned, 64-byte aligned byte buffer that grows on demand (one per thread where it is used).</summary>
+/// <summary>
+/// A reusable, pinned, 64-byte aligned byte buffer that grows on demand (one per thread where it is used). The pointer
+/// from <see cref="Get"/> is valid while this object is reachable and until the next larger request.
+/// </summary>
 internal sealed unsafe class ScratchBuffer
 {
     private byte[]? _array;

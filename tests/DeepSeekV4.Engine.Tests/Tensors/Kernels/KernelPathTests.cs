@@ -119,6 +119,9 @@ public unsafe class KernelPathTests
         var format = Dequantizer.FormatOf(type);
         var buffer = new ScratchBuffer();
         var activation = ActivationRow.Quantize(format.DotActivation, x, buffer.Get(ActivationRow.BufferBytes(format.DotActivation, x.Length)));
-        fixed (byte* w = row) return format.DotRow(path, w, activation, x.Length);
+        float result;
+        fixed (byte* w = row) result = format.DotRow(path, w, activation, x.Length);
+        GC.KeepAlive(buffer); // it owns the activation memory
+        return result;
     }
 }
