@@ -147,9 +147,12 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>Stops the workers once no product is running on the pool; later calls run on the caller alone.</summary>
     public void Dispose()
     {
         if (_disposed) return;
+        var spinner = new SpinWait();
+        while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) spinner.SpinOnce(); // never released: the pool stays "busy"
         _disposed = true;
         lock (_gate) Monitor.PulseAll(_gate);
         foreach (var t in _threads) t.Join();

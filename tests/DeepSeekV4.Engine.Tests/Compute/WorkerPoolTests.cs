@@ -80,6 +80,19 @@ public class WorkerPoolTests
     }
 
     [Fact]
+    public void DisposingWhileAnotherThreadRunsWorkNeitherHangsNorLosesChunks()
+    {
+        var pool = new WorkerPool(3);
+        var work = new CountingWork(200);
+        var runner = new Thread(() => { for (int i = 0; i < 2000; i++) pool.Run(work, 200); });
+        runner.Start();
+        Thread.Sleep(20);
+        pool.Dispose();
+        Assert.True(runner.Join(TimeSpan.FromMinutes(2)));
+        Assert.All(work.Hits, h => Assert.Equal(2000, h));
+    }
+
+    [Fact]
     public void ThreadCountMustBePositive() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerPool(0));
 }
