@@ -59,4 +59,19 @@ public class DecodeAllocationTests(TinyModelFixture fixture)
         Assert.True(reserved * 100 < full.ReservedBytes, $"reserved {reserved} B is not small next to the 1M-token cache ({full.ReservedBytes} B)");
         Assert.Equal(10, sequence.GetStatistics().Tokens);
     }
+
+    [Theory]
+    [InlineData(KvCacheFormat.Native, 300)]
+    [InlineData(KvCacheFormat.Q4_0, 77)]
+    public void TheSizeEstimateFromTheGeometryEqualsWhatASequenceTakes(KvCacheFormat format, int tokens)
+    {
+        using var sequence = fixture.Model.CreateSequence(1024, format);
+        sequence.Forward(TinyReference.Case("len300").Prompt.AsSpan(0, tokens), new float[TinyReference.Vocab]);
+        var estimate = KvCacheSizing.Describe(fixture.Model.KvGeometry, format, tokens, 1024);
+        var actual = sequence.GetStatistics();
+        Assert.Equal(estimate.ReservedBytes, actual.ReservedBytes);
+        Assert.Equal(estimate.TotalBytes, actual.TotalBytes);
+        Assert.Equal(tokens / 4, actual.Layers[2].CompressedEntries);
+        Assert.Equal(tokens / 128, actual.Layers[3].CompressedEntries);
+    }
 }
