@@ -26,7 +26,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('DeepSeek', 'LLM', 'GGUF', 'Inference', 'AI', 'Offline', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            ReleaseNotes = 'First module release: Import-DSModel, Invoke-DSCompletion, Get-DSKvCacheStats, Get-DSModel, Remove-DSModel, Clear-DSKvCache, Get-DSMemoryEstimate.'
+            ReleaseNotes = 'First module release: Import-DSModel, Invoke-DSCompletion, Get-DSKvCacheStats, Get-DSModel, Remove-DSModel, Clear-DSKvCache, Get-DSMemoryEstimate, Measure-DSPerplexity.'
         }
     }
 }

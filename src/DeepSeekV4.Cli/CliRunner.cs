@@ -21,7 +21,13 @@ public static class CliRunner
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException
                                        or NotSupportedException or ArgumentException or KeyNotFoundException
                                        or Engine.Gguf.GgufFormatException or InvalidOperationException
-                                       or Engine.Models.DeepSeekV4.UnsupportedModelException)
+                                       or Engine.Models.DeepSeekV4.UnsupportedModelException
+                                       or Engine.Tokenization.TokenizerFormatException
+                                       or Engine.Inference.ModelDoesNotFitException
+                                       or Engine.Inference.DocumentTooLargeException
+                                       or Engine.Inference.ContextOverflowException
+                                       or Engine.Inference.ModelNameInUseException
+                                       or OperationCanceledException)
         {
             error.WriteLine($"dsv4 {command.Name}: {e.Message}");
             return 1;

@@ -8,15 +8,20 @@ namespace DeepSeekV4.Cli.Commands;
 /// `dsv4 logits --model FILE --tokens IDS|@FILE [--mode prefill|stepwise|chunked:N] [--kv-cache FORMAT] [--all] --out OUT.f32`:
 /// raw little-endian float32 logits, [positions × vocabulary] with --all, else the last position's row. prefill feeds
 /// the tokens in one call, stepwise one token per call from position 0, chunked:N N tokens per call.
+/// The cache defaults to F32 here, unlike the engine's Native default: this command exists to compare against
+/// float32 reference runs, which hold the rotary dims unrounded (Native rounds them to BF16, as the BF16 model does).
 /// </summary>
 public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
 {
     public string Name => "logits";
 
     public string Usage =>
-        "logits --model FILE --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--all] --out OUT.f32";
+        "logits --model FILE --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--all] --out OUT.f32";
 
     public IEnumerable<string> Flags => ["all"];
+
+    /// <summary>The cache format used when --kv-cache is not given (shared with `dsv4 generate`).</summary>
+    public const string ReferenceComparisonFormat = "f32";
 
     public int Run(CliArguments args, TextWriter output)
     {
@@ -24,7 +29,7 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
         string modelPath = args.Require("model");
         var tokens = TokenIdList.Parse(args.Require("tokens"));
         int chunk = ParseMode(args.Get("mode") ?? "prefill", tokens.Length);
-        var format = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native");
+        var format = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? ReferenceComparisonFormat);
         bool all = args.Has("all");
         string outPath = args.Require("out");
         var unused = args.Unused().ToList();

@@ -52,6 +52,22 @@ public class ModelCommandsTests : IDisposable
     }
 
     [Fact]
+    public void WithoutAKvCacheOptionStepwiseLogitsMeetTheManifestTolerance()
+    {
+        // Outside checks call `dsv4 logits` with no --kv-cache and compare against float32 reference runs.
+        var c = TinyReference.Case("len129");
+        string outPath = Path.Combine(_dir, "default.f32");
+        var (code, _, err) = Run(new LogitsCommand(), "--model", TinyReference.F16Path, "--tokens", string.Join(",", c.Prompt),
+            "--mode", "stepwise", "--all", "--out", outPath);
+        Assert.True(code == 0, err);
+        var logits = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(outPath)).ToArray();
+        var deviations = Enumerable.Range(0, c.Prompt.Length)
+            .Select(p => TinyReference.RowDeviation(logits.AsSpan(p * TinyReference.Vocab, TinyReference.Vocab), c.DecodeRow(p)))
+            .ToList();
+        Assert.Null(TinyReference.CheckRows(c.Prompt.Length, deviations));
+    }
+
+    [Fact]
     public void GeneratePrintsTheGreedyIds()
     {
         var c = TinyReference.Case("len7");

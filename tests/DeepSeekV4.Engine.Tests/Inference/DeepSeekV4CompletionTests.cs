@@ -1,4 +1,5 @@
 using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.Tokenization;
 using DeepSeekV4.Engine.KvCache;
 using DeepSeekV4.Engine.Sampling;
 
