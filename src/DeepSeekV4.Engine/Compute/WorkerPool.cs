@@ -62,6 +62,7 @@ public sealed class WorkerPool : IDisposable
     /// <summary>Replaces the default pool with one of <paramref name="threads"/> threads (the old one is disposed).</summary>
     public static void SetDefaultThreadCount(int threads)
     {
+        if (Volatile.Read(ref _default)?.ThreadCount == threads) return;
         var pool = new WorkerPool(threads);
         WorkerPool? old;
         lock (DefaultGate)

@@ -20,6 +20,8 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
 
     public LoadedModel Load(string path, ModelLoadOptions options, Action<EngineEvent>? onEvent, CancellationToken cancellationToken)
     {
+        // The tensor products share one process-wide pool: the last load that asks for a thread count sets it.
+        if (options.Threads > 0) Compute.WorkerPool.SetDefaultThreadCount(options.Threads);
         onEvent?.Invoke(new LoadProgressEvent("mapping", 0, 3));
         var file = GgufFile.Open(path, options.LoadMode);
         try
