@@ -83,13 +83,17 @@ public sealed record DeepSeekV4Config
 
     /// <summary>DeepSeek-V4-Flash (reference §2.1): 43 layers, L0–L1 window only, then CSA on even and HCA on odd layers.</summary>
     public static DeepSeekV4Config Flash { get; } = Preset("preset Flash", hidden: 4096, layers: 43, heads: 64, qLora: 1024,
-        oGroups: 8, topK: 512, ffn: 2048, experts: 256, routeScale: 1.5f,
-        ratio: l => l < 2 ? 0 : l % 2 == 0 ? 4 : 128);
+        oGroups: 8, topK: 512, ffn: 2048, experts: 256, routeScale: 1.5f, ratio: FlashCompressRatio);
 
     /// <summary>DeepSeek-V4-Pro (reference §2.1): 61 layers, L0–L1 HCA, then CSA on even and HCA on odd layers.</summary>
     public static DeepSeekV4Config Pro { get; } = Preset("preset Pro", hidden: 7168, layers: 61, heads: 128, qLora: 1536,
-        oGroups: 16, topK: 1024, ffn: 3072, experts: 384, routeScale: 2.5f,
-        ratio: l => l < 2 ? 128 : l % 2 == 0 ? 4 : 128);
+        oGroups: 16, topK: 1024, ffn: 3072, experts: 384, routeScale: 2.5f, ratio: ProCompressRatio);
+
+    /// <summary>V4-Flash's layer layout: layers 0 and 1 window only, then CSA (4) on even and HCA (128) on odd layers.</summary>
+    public static int FlashCompressRatio(int layer) => layer < 2 ? 0 : layer % 2 == 0 ? 4 : 128;
+
+    /// <summary>V4-Pro's layer layout: layers 0 and 1 HCA (128), then CSA (4) on even and HCA (128) on odd layers.</summary>
+    public static int ProCompressRatio(int layer) => layer < 2 ? 128 : layer % 2 == 0 ? 4 : 128;
 
     private static DeepSeekV4Config Preset(string name, int hidden, int layers, int heads, int qLora, int oGroups, int topK,
         int ffn, int experts, float routeScale, Func<int, int> ratio)

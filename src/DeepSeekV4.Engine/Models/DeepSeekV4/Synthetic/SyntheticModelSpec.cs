@@ -55,9 +55,12 @@ public sealed record SyntheticModelSpec
         var spec = preset switch
         {
             SyntheticPreset.Tiny => Tiny(layers ?? 6, experts ?? 16),
-            SyntheticPreset.Flash => Flash("dsv4-synthetic-flash", layers ?? 43, experts ?? 256),
-            SyntheticPreset.Pro => Pro(layers ?? 61, experts ?? 384),
-            SyntheticPreset.Bench => Flash("dsv4-synthetic-bench", layers ?? 4, experts ?? 16),
+            SyntheticPreset.Flash => FromPublished("dsv4-synthetic-flash", DeepSeekV4Config.Flash, DeepSeekV4Config.FlashCompressRatio,
+                layers ?? DeepSeekV4Config.Flash.LayerCount, experts ?? DeepSeekV4Config.Flash.ExpertCount),
+            SyntheticPreset.Pro => FromPublished("dsv4-synthetic-pro", DeepSeekV4Config.Pro, DeepSeekV4Config.ProCompressRatio,
+                layers ?? DeepSeekV4Config.Pro.LayerCount, experts ?? DeepSeekV4Config.Pro.ExpertCount),
+            SyntheticPreset.Bench => FromPublished("dsv4-synthetic-bench", DeepSeekV4Config.Flash, DeepSeekV4Config.FlashCompressRatio,
+                layers ?? 4, experts ?? 16),
             _ => throw new ArgumentOutOfRangeException(nameof(preset), preset, "unknown preset"),
         };
         spec.Validate();
@@ -70,7 +73,7 @@ public sealed record SyntheticModelSpec
         EmbeddingLength = 128,
         VocabularySize = 512,
         ContextLength = 1024,
-        CompressRatios = FlashLayout(layers),
+        CompressRatios = Layout(DeepSeekV4Config.FlashCompressRatio, layers),
         HeadCount = 4,
         HeadSize = 128,
         RopeDimensionCount = 64,
@@ -86,57 +89,42 @@ public sealed record SyntheticModelSpec
         IndexerTopK = 32,
     };
 
-    private static SyntheticModelSpec Flash(string name, int layers, int experts) => new()
+    /// <summary>
+    /// A published configuration (<see cref="DeepSeekV4Config.Flash"/> / <see cref="DeepSeekV4Config.Pro"/>) with its
+    /// per-layer shapes kept and the layer and routed-expert counts as asked; the layout rule extends to any layer count.
+    /// </summary>
+    private static SyntheticModelSpec FromPublished(string name, DeepSeekV4Config c, Func<int, int> layout, int layers, int experts) => new()
     {
         Name = name,
-        EmbeddingLength = 4096,
-        VocabularySize = 129280,
-        ContextLength = 1048576,
-        CompressRatios = FlashLayout(layers),
-        HeadCount = 64,
-        HeadSize = 512,
-        RopeDimensionCount = 64,
-        QLoraRank = 1024,
-        OutputGroupCount = 8,
-        OutputLoraRank = 1024,
+        EmbeddingLength = c.HiddenSize,
+        VocabularySize = c.VocabSize,
+        ContextLength = c.ContextLength,
+        CompressRatios = Layout(layout, layers),
+        HeadCount = c.HeadCount,
+        HeadSize = c.HeadDim,
+        RopeDimensionCount = c.RopeDim,
+        QLoraRank = c.QLoraRank,
+        OutputGroupCount = c.OutputGroupCount,
+        OutputLoraRank = c.OutputLoraRank,
+        SlidingWindow = c.SlidingWindow,
         ExpertCount = experts,
-        ExpertUsedCount = Math.Min(6, experts),
-        ExpertFeedForwardLength = 2048,
-        ExpertWeightsScale = 1.5f,
-        HashLayerCount = Math.Min(3, layers),
-        IndexerHeadCount = 64,
-        IndexerTopK = 512,
+        ExpertUsedCount = Math.Min(c.ExpertUsedCount, experts),
+        ExpertSharedCount = c.SharedExpertCount,
+        ExpertFeedForwardLength = c.ExpertFeedForwardLength,
+        ExpertWeightsScale = c.ExpertWeightsScale,
+        HashLayerCount = Math.Min(c.HashLayerCount, layers),
+        IndexerHeadCount = c.IndexerHeadCount,
+        IndexerKeyLength = c.IndexerHeadDim,
+        IndexerTopK = c.IndexerTopK,
+        RopeFreqBase = c.RopeFreqBase,
+        CompressRopeFreqBase = c.CompressRopeFreqBase,
+        RopeScalingFactor = c.RopeScalingFactor,
+        RopeScalingOriginalContext = c.RopeOriginalContextLength,
+        YarnBetaFast = c.YarnBetaFast,
+        YarnBetaSlow = c.YarnBetaSlow,
     };
 
-    private static SyntheticModelSpec Pro(int layers, int experts) => new()
-    {
-        Name = "dsv4-synthetic-pro",
-        EmbeddingLength = 7168,
-        VocabularySize = 129280,
-        ContextLength = 1048576,
-        CompressRatios = ProLayout(layers),
-        HeadCount = 128,
-        HeadSize = 512,
-        RopeDimensionCount = 64,
-        QLoraRank = 1536,
-        OutputGroupCount = 16,
-        OutputLoraRank = 1024,
-        ExpertCount = experts,
-        ExpertUsedCount = Math.Min(6, experts),
-        ExpertFeedForwardLength = 3072,
-        ExpertWeightsScale = 2.5f,
-        HashLayerCount = Math.Min(3, layers),
-        IndexerHeadCount = 64,
-        IndexerTopK = 1024,
-    };
-
-    /// <summary>V4-Flash: layers 0 and 1 window-only, then CSA (4) on even and HCA (128) on odd layers.</summary>
-    public static int[] FlashLayout(int layers) =>
-        [.. Enumerable.Range(0, Math.Max(0, layers)).Select(l => l < 2 ? 0 : l % 2 == 0 ? 4 : 128)];
-
-    /// <summary>V4-Pro: layers 0 and 1 HCA (128), then CSA (4) on even and HCA (128) on odd layers.</summary>
-    public static int[] ProLayout(int layers) =>
-        [.. Enumerable.Range(0, Math.Max(0, layers)).Select(l => l < 2 ? 128 : l % 2 == 0 ? 4 : 128)];
+    private static int[] Layout(Func<int, int> ratio, int layers) => [.. Enumerable.Range(0, Math.Max(0, layers)).Select(ratio)];
 
     /// <summary>Refuses combinations llama.cpp or the architecture cannot run, naming the value.</summary>
     public void Validate()
