@@ -23,8 +23,11 @@ public static class MemoryBandwidth
         if (passes < 1) throw new ArgumentOutOfRangeException(nameof(passes), passes, "must be at least 1");
         long words = bufferBytes / sizeof(ulong) / (64 * threads) * (64 * threads);
         if (words == 0 || words > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(bufferBytes), bufferBytes, $"must hold 512 bytes per thread and fit one array");
-        var buffer = GC.AllocateUninitializedArray<ulong>((int)words);
+        // Pinned, and read from the first 64-byte boundary: a managed array's data is only 8-byte aligned, and
+        // 64-byte vector loads that straddle two cache lines would measure the split loads, not the memory.
+        var buffer = GC.AllocateUninitializedArray<ulong>((int)words + 8, pinned: true);
         Array.Fill(buffer, 1UL); // touch every page before timing
+        long skew = AlignmentSkew(buffer);
 
         long slice = words / threads;
         var perPass = new double[passes];
@@ -35,7 +38,7 @@ public static class MemoryBandwidth
         var workers = new Thread[threads];
         for (int t = 0; t < threads; t++)
         {
-            long from = t * slice;
+            long from = skew + t * slice;
             workers[t] = new Thread(() =>
             {
                 for (int p = 0; p < passes; p++)
@@ -62,6 +65,10 @@ public static class MemoryBandwidth
         Array.Sort(perPass);
         return new MemoryBandwidthResult(threads, words * sizeof(ulong), passes, perPass[^1], perPass[passes / 2]);
     }
+
+    /// <summary>Elements to skip so that reads of a pinned array start on a 64-byte boundary.</summary>
+    private static long AlignmentSkew(ulong[] pinned) =>
+        (64 - (long)((nuint)Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0) % 64)) % 64 / sizeof(ulong);
 
     /// <summary>The sum of buffer[from..to) (to − from a multiple of 64), read with 8 independent vector accumulators.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
