@@ -16,9 +16,6 @@ public static unsafe class MatrixProducts
     /// <summary>Products whose weights hold fewer bytes than this run on the calling thread alone.</summary>
     public const long ParallelThresholdBytes = 256 * 1024;
 
-    /// <summary>Weight rows multiplied with one token's activations before moving to the next token (MatMul).</summary>
-    private const int RowTile = 8;
-
     /// <summary>Rows per chunk are a multiple of this, so that threads never write the same cache line of y.</summary>
     private const int RowAlignment = 16;
 
@@ -152,24 +149,8 @@ public static unsafe class MatrixProducts
             RunRows(begin, Math.Min(_endRow, begin + ChunkRows));
         }
 
-        /// <summary>
-        /// Rows [begin, end) for every token, in tiles of <see cref="RowTile"/> rows: a tile's weight rows stay in cache
-        /// while each token's activations are read once per tile rather than once per row.
-        /// </summary>
-        public void RunRows(int begin, int end)
-        {
-            var format = _format!;
-            for (int tile = begin; tile < end; tile += RowTile)
-            {
-                int tileEnd = Math.Min(end, tile + RowTile);
-                for (int t = 0; t < _tokens; t++)
-                {
-                    float* yt = _y + (long)t * _outputs;
-                    for (int r = tile; r < tileEnd; r++)
-                        yt[r] = format.DotRow(_path, _weights + (long)r * _weightRowBytes, _activations[t], _n);
-                }
-            }
-        }
+        public void RunRows(int begin, int end) =>
+            _format!.MultiplyRows(_path, _weights, _weightRowBytes, begin, end, _activations, _tokens, _y, _outputs, _n);
     }
 
     private static void CheckShapes(TensorView weight, int xLength, int tokens, long yLength)

@@ -76,6 +76,29 @@ public abstract class BlockFormat
         return Kernels.FloatDots.Run<Kernels.F32Row>(path, (byte*)values, activation.Floats, n);
     }
 
+    /// <summary>Weight rows multiplied with one token's activations before moving to the next token (default MultiplyRows).</summary>
+    private const int RowTile = 8;
+
+    /// <summary>
+    /// y[t · outputs + r] = DotRow(row r, activations[t]) for rows [begin, end) of <paramref name="weights"/> and every
+    /// token: the block of a matrix product one thread computes. Formats with a multi-token kernel override it; each result
+    /// must equal <see cref="DotRow(Kernels.KernelPath, byte*, in Kernels.ActivationRow, int)"/> bit for bit. Default: tiles
+    /// of <see cref="RowTile"/> rows, so a tile's weight rows stay in cache while each token's activations are read once per tile.
+    /// </summary>
+    internal virtual unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
+        Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
+    {
+        for (int tile = begin; tile < end; tile += RowTile)
+        {
+            int tileEnd = Math.Min(end, tile + RowTile);
+            for (int t = 0; t < tokens; t++)
+            {
+                float* yt = y + (long)t * outputs;
+                for (int r = tile; r < tileEnd; r++) yt[r] = DotRow(path, weights + (long)r * rowBytes, activations[t], n);
+            }
+        }
+    }
+
     [ThreadStatic] private static Kernels.ScratchBuffer? _rowScratch;
     [ThreadStatic] private static Kernels.ScratchBuffer? _activationScratch;
 

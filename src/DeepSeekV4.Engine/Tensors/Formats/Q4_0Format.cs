@@ -36,4 +36,11 @@ public sealed class Q4_0Format() : BlockFormat(GgmlType.Q4_0)
 
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.Block32Dot.Run<Kernels.Q4_0Weights>(path, row, activation, n);
+
+    internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
+        Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
+    {
+        if (Kernels.Block32Tile.Serves(path)) Kernels.Block32Tile.Run<Kernels.Q4_0Weights>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+        else base.MultiplyRows(path, weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+    }
 }

@@ -7,20 +7,22 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// One row of activations as the kernels read it. F32: <see cref="Floats"/>. Q8_0 and Q8_K: the int8 codes of the whole
 /// row contiguous in <see cref="Codes"/> (64-byte aligned), one float scale per block in <see cref="Scales"/>, and for
 /// Q8_K the int16 sum of every 16 codes in <see cref="GroupSums"/>. The values are exactly those of ggml's Q8_0/Q8_K
-/// blocks (reference quantizers), only laid out for SIMD loads.
+/// blocks (reference quantizers), only laid out for SIMD loads. Q8_0 rows also carry the int32 sum of each block's codes
+/// in <see cref="BlockSums"/> (the kernels that bias weight codes to unsigned bytes subtract bias · sum).
 /// </summary>
-internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float* scales, short* groupSums)
+internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float* scales, short* groupSums, int* blockSums = null)
 {
     public readonly float* Floats = floats;
     public readonly sbyte* Codes = codes;
     public readonly float* Scales = scales;
     public readonly short* GroupSums = groupSums;
+    public readonly int* BlockSums = blockSums;
 
     /// <summary>Bytes <see cref="Quantize"/> needs for a row of <paramref name="n"/> values in <paramref name="encoding"/>.</summary>
     public static int BufferBytes(GgmlType encoding, int n) => encoding switch
     {
         GgmlType.F32 => 4 * n,
-        GgmlType.Q8_0 => Align(n) + 4 * (n / 32),
+        GgmlType.Q8_0 => Align(n) + Align(4 * (n / 32)) + 4 * (n / 32),
         GgmlType.Q8_K => Align(n) + 4 * (n / 256) + 2 * (n / 16),
         _ => throw new NotSupportedException($"{GgmlTypeInfo.Of(encoding).Name} is not an activation encoding"),
     };
@@ -41,8 +43,9 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
             {
                 case GgmlType.Q8_0:
                 {
-                    var row = new ActivationRow(null, (sbyte*)buffer, (float*)(buffer + Align(n)), null);
+                    var row = Q8_0Row(buffer, n);
                     ActivationQuantizer.QuantizeQ8_0(px, n / 32, row.Codes, row.Scales);
+                    SumBlocks(row, n / 32);
                     return row;
                 }
                 case GgmlType.Q8_K:
@@ -70,13 +73,14 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
             {
                 var format = Dequantizer.FormatOf(GgmlType.Q8_0);
                 Span<byte> block = stackalloc byte[34];
-                var row = new ActivationRow(null, (sbyte*)buffer, (float*)(buffer + Align(n)), null);
+                var row = Q8_0Row(buffer, n);
                 for (int b = 0; b < n / 32; b++)
                 {
                     format.Quantize(x.Slice(32 * b, 32), block);
                     row.Scales[b] = BlockFormat.ReadHalf(block, 0);
                     block.Slice(2, 32).CopyTo(new Span<byte>(buffer + 32 * b, 32));
                 }
+                SumBlocks(row, n / 32);
                 return row;
             }
             case GgmlType.Q8_K:
@@ -106,12 +110,13 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
                 return new ActivationRow((float*)buffer, null, null, null);
             case GgmlType.Q8_0:
             {
-                var row = new ActivationRow(null, (sbyte*)buffer, (float*)(buffer + Align(n)), null);
+                var row = Q8_0Row(buffer, n);
                 for (int b = 0; b < n / 32; b++)
                 {
                     row.Scales[b] = BlockFormat.ReadHalf(blocks, 34 * b);
                     blocks.Slice(34 * b + 2, 32).CopyTo(new Span<byte>(buffer + 32 * b, 32));
                 }
+                SumBlocks(row, n / 32);
                 return row;
             }
             case GgmlType.Q8_K:
@@ -122,6 +127,19 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
             }
             default:
                 throw new NotSupportedException($"{GgmlTypeInfo.Of(encoding).Name} is not an activation encoding");
+        }
+    }
+
+    private static ActivationRow Q8_0Row(byte* buffer, int n) =>
+        new(null, (sbyte*)buffer, (float*)(buffer + Align(n)), null, (int*)(buffer + Align(n) + Align(4 * (n / 32))));
+
+    private static void SumBlocks(ActivationRow row, int blocks)
+    {
+        for (int b = 0; b < blocks; b++)
+        {
+            int sum = 0;
+            for (int j = 0; j < 32; j++) sum += row.Codes[32 * b + j];
+            row.BlockSums[b] = sum;
         }
     }
 

@@ -36,7 +36,7 @@ internal static unsafe class Block32Dot
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Reduce(Vector256<float> acc)
+    internal static float Reduce(Vector256<float> acc)
     {
         var s = acc.GetLower() + acc.GetUpper();
         var t = s + Sse.Shuffle(s, s, 0b01_00_11_10);
@@ -47,7 +47,7 @@ internal static unsafe class Block32Dot
     private static Vector256<sbyte> Codes(in ActivationRow x, int b) => Avx.LoadAlignedVector256(x.Codes + 32 * b);
 
     /// <summary>The last blocks % 8 blocks, added lane by lane as the portable path does (missing lanes add +0).</summary>
-    private static Vector256<float> Tail<T>(Vector256<float> acc, byte* w, in ActivationRow x, int first, int blocks) where T : IBlock32Weights
+    internal static Vector256<float> Tail<T>(Vector256<float> acc, byte* w, in ActivationRow x, int first, int blocks) where T : IBlock32Weights
     {
         float* products = stackalloc float[8];
         for (int k = 0; k < 8; k++) products[k] = 0;
@@ -119,6 +119,10 @@ internal unsafe interface IBlock32Weights
     static abstract Vector256<sbyte> Codes(byte* block);
     /// <summary>The scales of 8 consecutive blocks.</summary>
     static abstract Vector256<float> Scales8(byte* blocks);
+    /// <summary>log2 of the bias that makes every code a non-negative byte (code + 2^BiasShift ∈ [0, 255]).</summary>
+    static abstract int BiasShift { get; }
+    /// <summary>The 32 codes plus 2^<see cref="BiasShift"/>, as unsigned bytes (vpdpbusd's unsigned operand).</summary>
+    static abstract Vector256<byte> BiasedCodes(byte* block);
 }
 
 internal unsafe struct Q8_0Weights : IBlock32Weights
@@ -127,6 +131,8 @@ internal unsafe struct Q8_0Weights : IBlock32Weights
     public static int Code(byte* block, int j) => (sbyte)block[2 + j];
     public static float Scale(byte* block) => HalfVector.ToSingle(*(ushort*)block);
     public static Vector256<sbyte> Codes(byte* block) => Avx.LoadVector256((sbyte*)(block + 2));
+    public static int BiasShift => 7;
+    public static Vector256<byte> BiasedCodes(byte* block) => Avx.LoadVector256(block + 2) ^ Vector256.Create((byte)0x80);
     public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(
         Avx2.GatherVector256((uint*)b, Vector256.Create(0, 34, 68, 102, 136, 170, 204, 238), 1) & Vector256.Create(0xFFFFu));
 }
@@ -137,11 +143,13 @@ internal unsafe struct Q4_0Weights : IBlock32Weights
     public static int Code(byte* block, int j) => (j < 16 ? block[2 + j] & 0xF : block[2 + j - 16] >> 4) - 8;
     public static float Scale(byte* block) => HalfVector.ToSingle(*(ushort*)block);
 
-    public static Vector256<sbyte> Codes(byte* block)
+    public static Vector256<sbyte> Codes(byte* block) => BiasedCodes(block).AsSByte() - Vector256.Create((sbyte)8);
+    public static int BiasShift => 3;
+
+    public static Vector256<byte> BiasedCodes(byte* block)
     {
         var q = Sse2.LoadVector128(block + 2);
-        var nibbles = Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
-        return (nibbles.AsSByte() - Vector256.Create((sbyte)8));
+        return Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
     }
 
     public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(
@@ -153,16 +161,20 @@ internal unsafe struct Mxfp4Weights : IBlock32Weights
     private static readonly float[] E8M0 = Tables.GgmlTables.Mxfp4E8M0Scale;
     private static readonly sbyte[] Values = Tables.GgmlTables.KValuesMxfp4;
     private static readonly Vector256<sbyte> Table = Vector256.Create(Vector128.Create(Values));
+    private static readonly Vector256<byte> BiasedTable = Table.AsByte() ^ Vector256.Create((byte)0x80);
 
     public static int BlockBytes => 17;
     public static int Code(byte* block, int j) => Values[j < 16 ? block[1 + j] & 0xF : block[1 + j - 16] >> 4];
     public static float Scale(byte* block) => E8M0[*block];
 
-    public static Vector256<sbyte> Codes(byte* block)
+    public static Vector256<sbyte> Codes(byte* block) => Avx2.Shuffle(Table, Nibbles(block).AsSByte());
+    public static int BiasShift => 7;
+    public static Vector256<byte> BiasedCodes(byte* block) => Avx2.Shuffle(BiasedTable, Nibbles(block));
+
+    private static Vector256<byte> Nibbles(byte* block)
     {
         var q = Sse2.LoadVector128(block + 1);
-        var nibbles = Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
-        return Avx2.Shuffle(Table, nibbles.AsSByte());
+        return Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
     }
 
     public static Vector256<float> Scales8(byte* b)
