@@ -22,7 +22,7 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
     public static int BufferBytes(GgmlType encoding, int n) => encoding switch
     {
         GgmlType.F32 => 4 * n,
-        GgmlType.Q8_0 => Align(n) + Align(4 * (n / 32)) + 4 * (n / 32),
+        GgmlType.Q8_0 => Align(n) + 8 * (n / 32),
         GgmlType.Q8_K => Align(n) + 4 * (n / 256) + 2 * (n / 16),
         _ => throw new NotSupportedException($"{GgmlTypeInfo.Of(encoding).Name} is not an activation encoding"),
     };
@@ -131,7 +131,7 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
     }
 
     private static ActivationRow Q8_0Row(byte* buffer, int n) =>
-        new(null, (sbyte*)buffer, (float*)(buffer + Align(n)), null, (int*)(buffer + Align(n) + Align(4 * (n / 32))));
+        new(null, (sbyte*)buffer, (float*)(buffer + Align(n)), null, (int*)(buffer + Align(n) + 4 * (n / 32)));
 
     private static void SumBlocks(ActivationRow row, int blocks)
     {
