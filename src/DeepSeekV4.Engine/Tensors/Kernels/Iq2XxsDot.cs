@@ -76,7 +76,7 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
         return new BlockSums(Vector512.Sum(acc), 0);
     }
 
-    public static bool ScalesInCodes => false;
+    public static CodeScaling Scaling => CodeScaling.Int16;
 
     public static bool BiasedCodes => true;
 
@@ -89,10 +89,14 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
             var codes = ApplySigns(grid.AsSByte(), signs).AsByte() + Vector256.Create((byte)43);
             Avx.StoreAligned(d->Codes + 32 * ib, codes);
             int ls = Scale(w, ib);
-            Avx.StoreAligned(d->Scales + 8 * ib, Vector256.Create(ls));
+            Avx.StoreAligned((short*)(d->Scales + 32 * ib), Vector256.Create((short)ls));
             d->GroupTerms[2 * ib] = d->GroupTerms[2 * ib + 1] = (short)(43 * ls);
         }
+        d->Factors[0] = KernelMath.Half(w);
     }
+
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        Vector128.Create(d->Factors[0]) * activationScales * Vector128.ConvertToSingle(scaled);
 
     public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;
 
