@@ -110,12 +110,8 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
         d->Factors[1] = KernelMath.Half(w + 82);
     }
 
-    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins)
-    {
-        var dd = Vector128.Create(d->Factors[0]) * activationScales;
-        var dmin = Vector128.Create(d->Factors[1]) * activationScales;
-        return dd * Vector128.ConvertToSingle(scaled) - dmin * Vector128.ConvertToSingle(mins);
-    }
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        DecodedCombine.ScaledMinusMins(d, activationScales, scaled, mins);
 
     public static float Combine(byte* w, float activationScale, BlockSums sums)
     {

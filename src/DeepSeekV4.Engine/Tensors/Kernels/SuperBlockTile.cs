@@ -159,6 +159,34 @@ internal unsafe interface ISuperBlockCodes : ISuperBlockKernel
     static abstract Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins);
 }
 
+/// <summary>The float steps the formats' <see cref="ISuperBlockCodes.Combine4"/> share, each mirroring a scalar Combine.</summary>
+internal static unsafe class DecodedCombine
+{
+    /// <summary>(f₀·dx)·Scaled − (f₁·dx)·Mins, as Q2_K/Q4_K/Q5_K combine (d, dmin).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ScaledMinusMins(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins)
+    {
+        var dd = Vector128.Create(d->Factors[0]) * activationScales;
+        var dmin = Vector128.Create(d->Factors[1]) * activationScales;
+        return dd * Vector128.ConvertToSingle(scaled) - dmin * Vector128.ConvertToSingle(mins);
+    }
+
+    /// <summary>f₀·dx·Scaled, as the i-quants combine.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Scaled(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled) =>
+        Vector128.Create(d->Factors[0]) * activationScales * Vector128.ConvertToSingle(scaled);
+
+    /// <summary>Signed values plus a bias, stored as chunk <paramref name="chunk"/>'s unsigned codes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBiased(DecodedSuperBlock* d, int chunk, Vector256<sbyte> values, byte bias) =>
+        Avx.StoreAligned(d->Codes + 32 * chunk, values.AsByte() + Vector256.Create(bias));
+
+    /// <summary>Chunk <paramref name="chunk"/>'s int16 scales: a for its first 16 codes, b for the last 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreScales16(DecodedSuperBlock* d, int chunk, int a, int b) =>
+        Avx.StoreAligned((short*)(d->Scales + 32 * chunk), KQuantSimd.Scales(a, b));
+}
+
 /// <summary>How <see cref="SuperBlockTile"/> applies a format's integer scales; each way is exact for the codes it is used with.</summary>
 internal enum CodeScaling
 {
