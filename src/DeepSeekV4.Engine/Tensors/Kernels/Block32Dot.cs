@@ -133,8 +133,7 @@ internal unsafe struct Q8_0Weights : IBlock32Weights
     public static Vector256<sbyte> Codes(byte* block) => Avx.LoadVector256((sbyte*)(block + 2));
     public static int BiasShift => 7;
     public static Vector256<byte> BiasedCodes(byte* block) => Avx.LoadVector256(block + 2) ^ Vector256.Create((byte)0x80);
-    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(
-        Avx2.GatherVector256((uint*)b, Vector256.Create(0, 34, 68, 102, 136, 170, 204, 238), 1) & Vector256.Create(0xFFFFu));
+    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(Block32Scales.Q8_0(b));
 }
 
 internal unsafe struct Q4_0Weights : IBlock32Weights
@@ -152,8 +151,7 @@ internal unsafe struct Q4_0Weights : IBlock32Weights
         return Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
     }
 
-    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(
-        Avx2.GatherVector256((uint*)b, Vector256.Create(0, 18, 36, 54, 72, 90, 108, 126), 1) & Vector256.Create(0xFFFFu));
+    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(Block32Scales.Q4_0(b));
 }
 
 internal unsafe struct Mxfp4Weights : IBlock32Weights
