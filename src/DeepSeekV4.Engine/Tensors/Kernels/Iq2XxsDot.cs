@@ -9,7 +9,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// IQ2_XXS · Q8_K: per 32 elements, ls = 2s + 1 times Σ grid·sign·qx (signs applied to the activations);
 /// block value d·dx·Σ, row total × 1/8.
 /// </summary>
-internal unsafe struct Iq2XxsDot : ISuperBlockKernel
+internal unsafe struct Iq2XxsDot : ISuperBlockCodes
 {
     public static int BlockBytes => 66;
 
@@ -74,6 +74,24 @@ internal unsafe struct Iq2XxsDot : ISuperBlockKernel
             acc = AddScaled(acc, SimdInt8.Join(g0, g1), ApplySigns(Load2(x + 32 * ib, x + 32 * ib + 32), SimdInt8.Join(s0, s1)), Scales(l0, l0, l1, l1));
         }
         return new BlockSums(Vector512.Sum(acc), 0);
+    }
+
+    public static bool ScalesInCodes => false;
+
+    public static bool BiasedCodes => true;
+
+    /// <summary>Codes grid·sign + 43 (the largest grid value), scale ls per 32, group terms 43·ls.</summary>
+    public static void Decode(byte* w, DecodedSuperBlock* d)
+    {
+        for (int ib = 0; ib < 8; ib++)
+        {
+            var (grid, signs) = Group(w, ib);
+            var codes = ApplySigns(grid.AsSByte(), signs).AsByte() + Vector256.Create((byte)43);
+            Avx.StoreAligned(d->Codes + 32 * ib, codes);
+            int ls = Scale(w, ib);
+            Avx.StoreAligned(d->Scales + 8 * ib, Vector256.Create(ls));
+            d->GroupTerms[2 * ib] = d->GroupTerms[2 * ib + 1] = (short)(43 * ls);
+        }
     }
 
     public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;

@@ -9,7 +9,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// Q2_K · Q8_K: 2-bit codes, 16 groups of 16 with a 4-bit scale and a 4-bit min each;
 /// block value d·dx·Σ sc·Σ q·qx − dmin·dx·Σ m·(group sum).
 /// </summary>
-internal unsafe struct Q2_KDot : ISuperBlockKernel
+internal unsafe struct Q2_KDot : ISuperBlockCodes
 {
     public static int BlockBytes => 84;
 
@@ -83,6 +83,29 @@ internal unsafe struct Q2_KDot : ISuperBlockKernel
             }
         }
         return new BlockSums(Vector512.Sum(acc), MinsSimd(w, groupSums));
+    }
+
+    public static bool ScalesInCodes => true;
+
+    public static bool BiasedCodes => false;
+
+    /// <summary>Codes sc·q (≤ 45: one vpmullw on byte pairs, no carry between them); group terms the mins.</summary>
+    public static void Decode(byte* w, DecodedSuperBlock* d)
+    {
+        var three = Vector256.Create((byte)3);
+        for (int h = 0; h < 2; h++)
+        {
+            var q = Avx.LoadVector256(w + 16 + 32 * h);
+            for (int j = 0; j < 4; j++)
+            {
+                int s = 8 * h + 2 * j;
+                var codes = Avx2.MultiplyLow((q & three).AsInt16(), Scales(w[s] & 0xF, w[s + 1] & 0xF));
+                Avx.StoreAligned(d->Codes + 128 * h + 32 * j, codes.AsByte());
+                q = Avx2.ShiftRightLogical(q.AsUInt16(), 2).AsByte();
+            }
+        }
+        var m = Sse2.ShiftRightLogical(Sse2.LoadVector128(w).AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F);
+        Avx.StoreAligned(d->GroupTerms, Avx2.ConvertToVector256Int16(m));
     }
 
     public static float Combine(byte* w, float activationScale, BlockSums sums)

@@ -70,7 +70,7 @@ public unsafe class KernelPathTests
         }
     }
 
-    private static IEnumerable<float[]> EdgeActivations(int n, Random random)
+    internal static IEnumerable<float[]> EdgeActivations(int n, Random random)
     {
         yield return new float[n];
         yield return Enumerable.Repeat(1f, n).ToArray();
@@ -79,7 +79,7 @@ public unsafe class KernelPathTests
         yield return Enumerable.Range(0, n).Select(i => SyntheticBlocks.Gaussian(random) * 1e-30f).ToArray();
     }
 
-    private static bool AllFinite(GgmlType type, byte[] row, int n)
+    internal static bool AllFinite(GgmlType type, byte[] row, int n)
     {
         var values = new float[n];
         Dequantizer.DequantizeRow(type, row, values);
@@ -104,7 +104,7 @@ public unsafe class KernelPathTests
     }
 
     /// <summary>Σ|w·x| in double, from the dequantized row.</summary>
-    private static double AbsDot(GgmlType type, byte[] row, float[] x)
+    internal static double AbsDot(GgmlType type, byte[] row, float[] x)
     {
         var w = new float[x.Length];
         Dequantizer.DequantizeRow(type, row, w);
