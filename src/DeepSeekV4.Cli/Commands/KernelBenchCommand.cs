@@ -10,10 +10,12 @@ namespace DeepSeekV4.Cli.Commands;
 /// `dsv4 kernel-bench`: the speed of MatVec (tokens = 1) or MatMul on a synthetic weight matrix per tensor type, as
 /// weight bytes streamed per second, for the kernel path DSV4_KERNELS selects (default: the best the CPU has).
 /// </summary>
-public sealed class KernelBenchCommand : ICliCommand
+public sealed class KernelBenchCommand : ICliCommand, IFlagDeclaringCommand
 {
     public string Name => "kernel-bench";
-    public string Usage => "kernel-bench [--types q8_0,q4_k,...] [--rows 4096] [--cols 4096] [--tokens 1] [--threads N] [--seconds 2]";
+    public string Usage => "kernel-bench [--types q8_0,q4_k,...] [--rows 4096] [--cols 4096] [--tokens 1] [--threads N] [--seconds 2] [--interleaved]";
+
+    public IEnumerable<string> Flags => ["interleaved"];
 
     public int Run(CliArguments args, TextWriter output)
     {
@@ -24,6 +26,7 @@ public sealed class KernelBenchCommand : ICliCommand
         int rows = args.GetInt("rows", 4096), cols = args.GetInt("cols", 4096), tokens = args.GetInt("tokens", 1);
         int threads = args.GetInt("threads", Environment.ProcessorCount);
         double seconds = args.GetDouble("seconds", 2);
+        bool interleaved = args.Has("interleaved");
         if (rows < 1 || cols < 1 || tokens < 1 || threads < 1) throw new CliUsageException("--rows, --cols, --tokens and --threads must be positive");
         WorkerPool.SetDefaultThreadCount(threads);
 
@@ -40,7 +43,8 @@ public sealed class KernelBenchCommand : ICliCommand
             using var buffer = new NativeTensorBuffer($"bench.{info.Name}", type, [cols, rows]);
             long bytes = buffer.ByteSize;
             SyntheticBlocks.Fill(type, buffer.Bytes, random);
-            var weight = buffer.View;
+            // --interleaved: Q8_0 in the layout a model read into memory uses (rows rearranged by 8).
+            var weight = interleaved && InterleavedQ8_0.Fits(type, rows) ? InterleavedQ8_0.Interleave(buffer.View) : buffer.View;
             {
                 MatrixProducts.MatMul(weight, x, tokens, y);
                 // Machines here are shared: the best call is the least disturbed one; the median shows the spread.

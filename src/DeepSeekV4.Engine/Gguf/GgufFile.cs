@@ -33,6 +33,12 @@ public sealed unsafe class GgufFile : IDisposable
     /// best effort; false when the OS refused (no privilege, RLIMIT_MEMLOCK) or the file is mapped.
     /// </summary>
     public bool IsMemoryLocked => _storage.IsLocked;
+
+    /// <summary>
+    /// Whether the tensor bytes are this file object's own copy in process memory (opened with
+    /// <see cref="GgufLoadMode.InMemory"/> or <see cref="FromBytes"/>), so a model may rearrange weights in place.
+    /// </summary>
+    internal bool HasPrivateCopy => _storage.IsPrivateCopy;
     public IReadOnlyDictionary<string, GgufMetadataValue> Metadata { get; }
     /// <summary>Metadata keys in file order.</summary>
     public IReadOnlyList<string> MetadataKeys { get; }

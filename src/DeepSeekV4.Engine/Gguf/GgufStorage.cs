@@ -13,6 +13,9 @@ internal abstract unsafe class GgufStorage : IDisposable
     /// <summary>Whether the bytes are pinned in RAM (mlock / VirtualLock), so the OS cannot page them out.</summary>
     public virtual bool IsLocked => false;
 
+    /// <summary>Whether the bytes are this process's own copy (read into native memory), which may be rearranged in place.</summary>
+    public virtual bool IsPrivateCopy => false;
+
     public static GgufStorage Map(string path)
     {
         long length = new FileInfo(path).Length;
@@ -97,6 +100,7 @@ internal abstract unsafe class GgufStorage : IDisposable
 
         public override byte* Base => _base;
         public override long Length { get; }
+        public override bool IsPrivateCopy => true;
         public override bool IsLocked => _locked;
 
         /// <summary>Best effort: a refused lock leaves the memory pageable, never fails the load.</summary>

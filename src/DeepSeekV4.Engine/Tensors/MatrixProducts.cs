@@ -64,6 +64,8 @@ public static unsafe class MatrixProducts
     private static void Multiply(TensorView weight, ReadOnlySpan<float> x, int tokens, Span<float> y, int firstRow, int rowCount, int outputs)
     {
         if (rowCount == 0 || tokens == 0) return;
+        if (weight.IsInterleaved && (firstRow % InterleavedQ8_0.Rows != 0 || rowCount % InterleavedQ8_0.Rows != 0))
+            throw new ArgumentException($"rows [{firstRow}, {firstRow + rowCount}) of interleaved tensor '{weight.Name}' do not start and end on groups of {InterleavedQ8_0.Rows}");
         var format = Dequantizer.FormatOf(weight.Type);
         int n = weight.RowLength;
         var activationType = GgmlTypeInfo.Of(format.DotActivation);
@@ -118,6 +120,7 @@ public static unsafe class MatrixProducts
         private int _n;
         private int _firstRow;
         private int _endRow;
+        private bool _interleaved;
         public int ChunkRows;
 
         public void Set(BlockFormat format, TensorView weight, ActivationRow* activations, int tokens, float* y, int outputs, int firstRow, int rowCount)
@@ -133,6 +136,7 @@ public static unsafe class MatrixProducts
             _outputs = outputs;
             _firstRow = firstRow;
             _endRow = firstRow + rowCount;
+            _interleaved = weight.IsInterleaved;
         }
 
         public void Clear()
@@ -149,8 +153,11 @@ public static unsafe class MatrixProducts
             RunRows(begin, Math.Min(_endRow, begin + ChunkRows));
         }
 
-        public void RunRows(int begin, int end) =>
-            _format!.MultiplyRows(_path, _weights, _weightRowBytes, begin, end, _activations, _tokens, _y, _outputs, _n);
+        public void RunRows(int begin, int end)
+        {
+            if (_interleaved) InterleavedQ8_0Products.MultiplyRows(_path, _weights, _weightRowBytes, begin, end, _activations, _tokens, _y, _outputs, _n);
+            else _format!.MultiplyRows(_path, _weights, _weightRowBytes, begin, end, _activations, _tokens, _y, _outputs, _n);
+        }
     }
 
     private static void CheckShapes(TensorView weight, int xLength, int tokens, long yLength)

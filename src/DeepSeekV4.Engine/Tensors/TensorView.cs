@@ -17,7 +17,13 @@ public sealed unsafe class TensorView
     public long RowCount { get; }
     public int RowBytes { get; }
 
-    public TensorView(string name, GgmlType type, long[] shape, nint address, long byteSize)
+    /// <summary>
+    /// True when the rows are stored as <see cref="InterleavedQ8_0"/> groups of 8 (a model loaded into process memory
+    /// rearranges its Q8_0 matrices so); <see cref="Row"/> and <see cref="Rows"/> then do not apply.
+    /// </summary>
+    public bool IsInterleaved { get; }
+
+    public TensorView(string name, GgmlType type, long[] shape, nint address, long byteSize, bool interleaved = false)
     {
         Name = name;
         Type = type;
@@ -33,6 +39,9 @@ public sealed unsafe class TensorView
         RowCount = rows;
         RowBytes = checked((int)TypeInfo.RowBytes(ne0));
         if (RowBytes * rows > byteSize) throw new ArgumentException($"tensor '{name}': {rows} rows of {RowBytes} bytes exceed {byteSize} bytes");
+        if (interleaved && !InterleavedQ8_0.Fits(type, rows))
+            throw new ArgumentException($"tensor '{name}' ({TypeInfo.Name}, {rows} rows) cannot be stored interleaved");
+        IsInterleaved = interleaved;
     }
 
     public long ElementCount => RowLength * RowCount;
@@ -42,6 +51,7 @@ public sealed unsafe class TensorView
 
     public ReadOnlySpan<byte> Row(long row)
     {
+        ThrowIfInterleaved();
         if ((ulong)row >= (ulong)RowCount) throw new ArgumentOutOfRangeException(nameof(row), row, $"tensor '{Name}' has {RowCount} rows");
         return new ReadOnlySpan<byte>((byte*)Address + row * RowBytes, RowBytes);
     }
@@ -49,6 +59,7 @@ public sealed unsafe class TensorView
     /// <summary>Consecutive rows [first, first + count) as one span.</summary>
     public ReadOnlySpan<byte> Rows(long first, int count)
     {
+        ThrowIfInterleaved();
         if (first < 0 || count < 0 || first + count > RowCount) throw new ArgumentOutOfRangeException(nameof(first), $"rows [{first}, {first + count}) of tensor '{Name}' with {RowCount} rows");
         return new ReadOnlySpan<byte>((byte*)Address + first * RowBytes, checked(RowBytes * count));
     }
@@ -61,11 +72,38 @@ public sealed unsafe class TensorView
         if ((ulong)index >= (ulong)Shape[last]) throw new ArgumentOutOfRangeException(nameof(index), index, $"tensor '{Name}' has {Shape[last]} slices");
         long rowsPerSlice = RowCount / Shape[last];
         long bytes = rowsPerSlice * RowBytes;
-        return new TensorView($"{Name}[{index}]", Type, Shape[..last], Address + (nint)(index * bytes), bytes);
+        return new TensorView($"{Name}[{index}]", Type, Shape[..last], Address + (nint)(index * bytes), bytes, IsInterleaved);
+    }
+
+    /// <summary>Rows [first, first + count) of a matrix as a view of their own (interleaved views: in whole groups of 8).</summary>
+    public TensorView RowRange(long first, int count)
+    {
+        if (first < 0 || count <= 0 || first + count > RowCount)
+            throw new ArgumentOutOfRangeException(nameof(first), $"rows [{first}, {first + count}) of tensor '{Name}' with {RowCount} rows");
+        if (IsInterleaved && (first % InterleavedQ8_0.Rows != 0 || count % InterleavedQ8_0.Rows != 0))
+            throw new ArgumentException($"rows [{first}, {first + count}) of interleaved tensor '{Name}' do not start and end on groups of {InterleavedQ8_0.Rows}");
+        return new TensorView($"{Name}[rows {first}..{first + count - 1}]", Type, [RowLength, count],
+            Address + (nint)(first * RowBytes), (long)count * RowBytes, IsInterleaved);
     }
 
     /// <summary>Dequantizes one row into <paramref name="destination"/> (length ≥ RowLength).</summary>
-    public void DequantizeRow(long row, Span<float> destination) => Dequantizer.DequantizeRow(Type, Row(row), destination[..RowLength]);
+    public void DequantizeRow(long row, Span<float> destination)
+    {
+        if (!IsInterleaved)
+        {
+            Dequantizer.DequantizeRow(Type, Row(row), destination[..RowLength]);
+            return;
+        }
+        if ((ulong)row >= (ulong)RowCount) throw new ArgumentOutOfRangeException(nameof(row), row, $"tensor '{Name}' has {RowCount} rows");
+        var plain = new byte[RowBytes];
+        InterleavedQ8_0.CopyRow((byte*)Address, row, RowBytes, plain);
+        Dequantizer.DequantizeRow(Type, plain, destination[..RowLength]);
+    }
+
+    private void ThrowIfInterleaved()
+    {
+        if (IsInterleaved) throw new InvalidOperationException($"tensor '{Name}' is stored interleaved for the products; its rows are not contiguous");
+    }
 
     /// <summary>The whole tensor as float32 (for tests and small tensors only: allocates).</summary>
     public float[] ToFloatArray()

@@ -25,21 +25,21 @@ public sealed class AttentionWeights
     internal static AttentionWeights Bind(TensorBinder b, string blk, DeepSeekV4Config c, int ratio)
     {
         long groupInput = (long)c.HeadsPerGroup * c.HeadDim;
-        var outputA = b.Tensor(blk + "attn_output_a.weight", groupInput, (long)c.OutputGroupCount * c.OutputLoraRank);
+        var outputA = b.Matrix(blk + "attn_output_a.weight", groupInput, (long)c.OutputGroupCount * c.OutputLoraRank);
         var groups = new TensorView[c.OutputGroupCount];
-        for (int g = 0; g < groups.Length; g++) groups[g] = TensorBinder.RowRange(outputA, (long)g * c.OutputLoraRank, c.OutputLoraRank);
+        for (int g = 0; g < groups.Length; g++) groups[g] = outputA.RowRange((long)g * c.OutputLoraRank, c.OutputLoraRank);
         return new AttentionWeights
         {
             Ratio = ratio,
-            QueryA = b.Tensor(blk + "attn_q_a.weight", c.HiddenSize, c.QLoraRank),
+            QueryA = b.Matrix(blk + "attn_q_a.weight", c.HiddenSize, c.QLoraRank),
             QueryNorm = b.Floats(blk + "attn_q_a_norm.weight", c.QLoraRank),
-            QueryB = b.Tensor(blk + "attn_q_b.weight", c.QLoraRank, (long)c.HeadCount * c.HeadDim),
-            KeyValue = b.Tensor(blk + "attn_kv.weight", c.HiddenSize, c.HeadDim),
+            QueryB = b.Matrix(blk + "attn_q_b.weight", c.QLoraRank, (long)c.HeadCount * c.HeadDim),
+            KeyValue = b.Matrix(blk + "attn_kv.weight", c.HiddenSize, c.HeadDim),
             KeyValueNorm = b.Floats(blk + "attn_kv_a_norm.weight", c.HeadDim),
             Sinks = b.Floats(blk + "attn_sinks.weight", c.HeadCount),
             OutputA = outputA,
             OutputAGroups = groups,
-            OutputB = b.Tensor(blk + "attn_output_b.weight", (long)c.OutputGroupCount * c.OutputLoraRank, c.HiddenSize),
+            OutputB = b.Matrix(blk + "attn_output_b.weight", (long)c.OutputGroupCount * c.OutputLoraRank, c.HiddenSize),
             Compressor = ratio > 0 ? CompressorWeights.Bind(b, blk + "attn_compressor", c, ratio, c.HeadDim) : null,
             Indexer = ratio == 4 ? IndexerWeights.Bind(b, blk, c) : null,
         };

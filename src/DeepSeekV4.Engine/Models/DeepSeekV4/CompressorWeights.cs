@@ -26,8 +26,8 @@ public sealed class CompressorWeights
         {
             Ratio = ratio,
             Dim = dim,
-            Values = b.Tensor(prefix + "_kv.weight", c.HiddenSize, width),
-            Gate = b.Tensor(prefix + "_gate.weight", c.HiddenSize, width),
+            Values = b.Matrix(prefix + "_kv.weight", c.HiddenSize, width),
+            Gate = b.Matrix(prefix + "_gate.weight", c.HiddenSize, width),
             Ape = b.Floats(prefix + "_ape.weight", width, ratio),
             Norm = b.Floats(prefix + "_norm.weight", dim),
         };

@@ -63,7 +63,8 @@ public sealed class DeepSeekV4Model : ILanguageModel
         options ??= DeepSeekV4ModelOptions.Default;
         options.Validate();
         var config = DeepSeekV4Config.FromGguf(file);
-        var weights = DeepSeekV4Weights.Bind(file, config);
+        // A caller's file is left as it is; a file the model opened itself may have its weights rearranged in place.
+        var weights = DeepSeekV4Weights.Bind(file, config, interleave: ownsFile && options.InterleaveWeights);
         return new DeepSeekV4Model(file, ownsFile, config, weights, options);
     }
 

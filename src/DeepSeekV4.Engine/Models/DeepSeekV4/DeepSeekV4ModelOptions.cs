@@ -20,6 +20,12 @@ public sealed record DeepSeekV4ModelOptions
     /// <summary>How <see cref="DeepSeekV4Model.Load(string, DeepSeekV4ModelOptions?)"/> holds the file.</summary>
     public GgufLoadMode LoadMode { get; init; } = GgufLoadMode.Mapped;
 
+    /// <summary>
+    /// Whether Q8_0 matrices are rearranged once into the interleaved layout the fastest products use (only when the
+    /// weights are the process's own copy, i.e. <see cref="GgufLoadMode.InMemory"/>, and the CPU has AVX-VNNI).
+    /// </summary>
+    public bool InterleaveWeights { get; init; } = true;
+
     internal void Validate()
     {
         if (MaxContextLength is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxContextLength), MaxContextLength, "must be positive");

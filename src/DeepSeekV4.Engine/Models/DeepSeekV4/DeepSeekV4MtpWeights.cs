@@ -25,7 +25,7 @@ public sealed class DeepSeekV4MtpWeights
         return new DeepSeekV4MtpWeights
         {
             Block = DeepSeekV4LayerWeights.Bind(b, c, index, c.MtpCompressRatio),
-            EhProjection = b.Tensor(n + "eh_proj.weight", 2L * c.HiddenSize, c.HiddenSize),
+            EhProjection = b.Matrix(n + "eh_proj.weight", 2L * c.HiddenSize, c.HiddenSize),
             EmbeddingNorm = b.Floats(n + "enorm.weight", c.HiddenSize),
             HiddenNorm = b.Floats(n + "hnorm.weight", c.HiddenSize),
             Embedding = b.Optional(n + "embed_tokens.weight", c.HiddenSize, c.VocabSize),

@@ -17,16 +17,17 @@ public sealed class DeepSeekV4Weights
     public required IReadOnlyList<DeepSeekV4LayerWeights> Layers { get; init; }
     public DeepSeekV4MtpWeights? Mtp { get; init; }
 
-    public static DeepSeekV4Weights Bind(GgufFile file, DeepSeekV4Config config)
+    /// <param name="interleave">Rearrange Q8_0 matrices for the products where the file's bytes are the process's own copy.</param>
+    public static DeepSeekV4Weights Bind(GgufFile file, DeepSeekV4Config config, bool interleave = false)
     {
-        var b = new TensorBinder(file);
+        var b = new TensorBinder(file, interleave);
         var c = config;
         var layers = new DeepSeekV4LayerWeights[c.LayerCount];
         for (int l = 0; l < layers.Length; l++) layers[l] = DeepSeekV4LayerWeights.Bind(b, c, l, c.CompressRatios[l]);
         return new DeepSeekV4Weights
         {
             TokenEmbedding = b.Tensor("token_embd.weight", c.HiddenSize, c.VocabSize),
-            Output = b.Tensor("output.weight", c.HiddenSize, c.VocabSize),
+            Output = b.Matrix("output.weight", c.HiddenSize, c.VocabSize),
             OutputNorm = b.Floats("output_norm.weight", c.HiddenSize),
             OutputMixer = HyperConnectionWeights.BindHead(b, c),
             Layers = layers,

@@ -11,8 +11,8 @@ public sealed class IndexerWeights
 
     internal static IndexerWeights Bind(TensorBinder b, string blk, DeepSeekV4Config c) => new()
     {
-        Query = b.Tensor(blk + "indexer.attn_q_b.weight", c.QLoraRank, (long)c.IndexerHeadCount * c.IndexerHeadDim),
-        HeadWeights = b.Tensor(blk + "indexer.proj.weight", c.HiddenSize, c.IndexerHeadCount),
+        Query = b.Matrix(blk + "indexer.attn_q_b.weight", c.QLoraRank, (long)c.IndexerHeadCount * c.IndexerHeadDim),
+        HeadWeights = b.Matrix(blk + "indexer.proj.weight", c.HiddenSize, c.IndexerHeadCount),
         Compressor = CompressorWeights.Bind(b, blk + "indexer_compressor", c, 4, c.IndexerHeadDim),
     };
 }

@@ -24,22 +24,22 @@ public sealed class MoeWeights
     internal static MoeWeights Bind(TensorBinder b, string blk, DeepSeekV4Config c, int layer)
     {
         int d = c.HiddenSize, f = c.ExpertFeedForwardLength, e = c.ExpertCount;
-        var gate = b.Tensor(blk + "ffn_gate_exps.weight", d, f, e);
-        var up = b.Tensor(blk + "ffn_up_exps.weight", d, f, e);
-        var down = b.Tensor(blk + "ffn_down_exps.weight", f, d, e);
+        var gate = b.Matrix(blk + "ffn_gate_exps.weight", d, f, e);
+        var up = b.Matrix(blk + "ffn_up_exps.weight", d, f, e);
+        var down = b.Matrix(blk + "ffn_down_exps.weight", f, d, e);
         long shared = (long)f * c.SharedExpertCount;
         bool hash = c.IsHashLayer(layer);
         return new MoeWeights
         {
-            Router = b.Tensor(blk + "ffn_gate_inp.weight", d, e),
+            Router = b.Matrix(blk + "ffn_gate_inp.weight", d, e),
             Bias = hash ? null : b.Floats(blk + "exp_probs_b.bias", e),
             TokenExperts = hash ? b.Int32Table(blk + "ffn_gate_tid2eid.weight", e, c.ExpertUsedCount, c.VocabSize) : null,
             Gate = Slices(gate, e),
             Up = Slices(up, e),
             Down = Slices(down, e),
-            SharedGate = c.SharedExpertCount > 0 ? b.Tensor(blk + "ffn_gate_shexp.weight", d, shared) : null,
-            SharedUp = c.SharedExpertCount > 0 ? b.Tensor(blk + "ffn_up_shexp.weight", d, shared) : null,
-            SharedDown = c.SharedExpertCount > 0 ? b.Tensor(blk + "ffn_down_shexp.weight", shared, d) : null,
+            SharedGate = c.SharedExpertCount > 0 ? b.Matrix(blk + "ffn_gate_shexp.weight", d, shared) : null,
+            SharedUp = c.SharedExpertCount > 0 ? b.Matrix(blk + "ffn_up_shexp.weight", d, shared) : null,
+            SharedDown = c.SharedExpertCount > 0 ? b.Matrix(blk + "ffn_down_shexp.weight", shared, d) : null,
             ExpertClamp = c.SwigluClampExperts[layer],
             SharedClamp = c.SwigluClampShared[layer],
         };

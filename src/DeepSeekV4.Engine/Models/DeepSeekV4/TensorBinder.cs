@@ -12,8 +12,15 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 internal sealed class TensorBinder
 {
     private readonly GgufFile _file;
+    private readonly bool _interleave;
+    private readonly Dictionary<string, TensorView> _interleaved = new(StringComparer.Ordinal);
 
-    public TensorBinder(GgufFile file) => _file = file;
+    /// <param name="interleave">Store Q8_0 matrices interleaved for the products when the file's bytes are the process's own copy.</param>
+    public TensorBinder(GgufFile file, bool interleave = false)
+    {
+        _file = file;
+        _interleave = interleave && file.HasPrivateCopy && InterleavedQ8_0.IsSupported;
+    }
 
     public string Path => _file.Path;
 
@@ -30,6 +37,18 @@ internal sealed class TensorBinder
     }
 
     public TensorView? Optional(string name, params long[] dims) => Has(name) ? Tensor(name, dims) : null;
+
+    /// <summary>
+    /// A weight used only as the matrix of products (never read by rows): Q8_0 matrices are rearranged once into the
+    /// <see cref="InterleavedQ8_0"/> layout when the binder was asked to and the bytes are the process's own copy.
+    /// </summary>
+    public TensorView Matrix(string name, params long[] dims)
+    {
+        if (_interleaved.TryGetValue(name, out var done)) return done;
+        var view = Tensor(name, dims);
+        if (!_interleave || !InterleavedQ8_0.Fits(view.Type, view.RowCount)) return view;
+        return _interleaved[name] = InterleavedQ8_0.Interleave(view);
+    }
 
     /// <summary>A small tensor decoded to float32 (vectors, positional biases).</summary>
     public float[] Floats(string name, params long[] dims)
@@ -53,10 +72,6 @@ internal sealed class TensorBinder
         return values;
     }
 
-    /// <summary>Rows [first, first + count) of a 2-D weight as a view of their own (e.g. one output group).</summary>
-    public static TensorView RowRange(TensorView matrix, long first, int count) =>
-        new($"{matrix.Name}[rows {first}..{first + count - 1}]", matrix.Type, [matrix.RowLength, count],
-            matrix.Address + (nint)(first * matrix.RowBytes), (long)count * matrix.RowBytes);
 
     private GgufTensorInfo Find(string name) =>
         _file.TryGetTensor(name, out var info) ? info : throw new UnsupportedModelException(Path, name, "(missing)", "required tensor is absent");

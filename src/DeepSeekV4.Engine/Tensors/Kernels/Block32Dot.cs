@@ -46,8 +46,11 @@ internal static unsafe class Block32Dot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<sbyte> Codes(in ActivationRow x, int b) => Avx.LoadAlignedVector256(x.Codes + 32 * b);
 
-    /// <summary>The last blocks % 8 blocks, added lane by lane as the portable path does (missing lanes add +0).</summary>
-    internal static Vector256<float> Tail<T>(Vector256<float> acc, byte* w, in ActivationRow x, int first, int blocks) where T : IBlock32Weights
+    /// <summary>
+    /// The products of the last blocks % 8 blocks in lanes b mod 8 (the other lanes +0), to be added to the accumulator
+    /// as the portable path adds them.
+    /// </summary>
+    internal static Vector256<float> TailProducts<T>(byte* w, in ActivationRow x, int first, int blocks) where T : IBlock32Weights
     {
         float* products = stackalloc float[8];
         for (int k = 0; k < 8; k++) products[k] = 0;
@@ -57,7 +60,7 @@ internal static unsafe class Block32Dot
             int isum = SimdInt8.Sum(SimdInt8.DotS8S8(T.Codes(wb), Codes(x, b)));
             products[b & 7] = isum * (T.Scale(wb) * x.Scales[b]);
         }
-        return acc + Avx.LoadVector256(products);
+        return Avx.LoadVector256(products);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -79,7 +82,7 @@ internal static unsafe class Block32Dot
                 SimdInt8.DotS8S8(T.Codes(wb + 7 * T.BlockBytes), Codes(x, b + 7)));
             acc += Avx.ConvertToVector256Single(sums) * (T.Scales8(wb) * Avx.LoadVector256(x.Scales + b));
         }
-        if (b < blocks) acc = Tail<T>(acc, w, x, b, blocks);
+        if (b < blocks) acc += TailProducts<T>(w, x, b, blocks);
         return Reduce(acc);
     }
 
@@ -103,7 +106,7 @@ internal static unsafe class Block32Dot
                 p45.GetLower(), p45.GetUpper(), p67.GetLower(), p67.GetUpper());
             acc += Avx.ConvertToVector256Single(sums) * (T.Scales8(wb) * Avx.LoadVector256(x.Scales + b));
         }
-        if (b < blocks) acc = Tail<T>(acc, w, x, b, blocks);
+        if (b < blocks) acc += TailProducts<T>(w, x, b, blocks);
         return Reduce(acc);
     }
 }
@@ -133,8 +136,7 @@ internal unsafe struct Q8_0Weights : IBlock32Weights
     public static Vector256<sbyte> Codes(byte* block) => Avx.LoadVector256((sbyte*)(block + 2));
     public static int BiasShift => 7;
     public static Vector256<byte> BiasedCodes(byte* block) => Avx.LoadVector256(block + 2) ^ Vector256.Create((byte)0x80);
-    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(
-        Avx2.GatherVector256((uint*)b, Vector256.Create(0, 34, 68, 102, 136, 170, 204, 238), 1) & Vector256.Create(0xFFFFu));
+    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(Block32Scales.Q8_0(b));
 }
 
 internal unsafe struct Q4_0Weights : IBlock32Weights
@@ -152,8 +154,7 @@ internal unsafe struct Q4_0Weights : IBlock32Weights
         return Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
     }
 
-    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(
-        Avx2.GatherVector256((uint*)b, Vector256.Create(0, 18, 36, 54, 72, 90, 108, 126), 1) & Vector256.Create(0xFFFFu));
+    public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(Block32Scales.Q4_0(b));
 }
 
 internal unsafe struct Mxfp4Weights : IBlock32Weights

@@ -75,10 +75,10 @@ internal static unsafe class Block32Tile
         }
         if (b < blocks)
         {
-            acc0 = Block32Dot.Tail<T>(acc0, w, x[0], b, blocks);
-            if (C.Value > 1) acc1 = Block32Dot.Tail<T>(acc1, w, x[1], b, blocks);
-            if (C.Value > 2) acc2 = Block32Dot.Tail<T>(acc2, w, x[2], b, blocks);
-            if (C.Value > 3) acc3 = Block32Dot.Tail<T>(acc3, w, x[3], b, blocks);
+            acc0 += Block32Dot.TailProducts<T>(w, x[0], b, blocks);
+            if (C.Value > 1) acc1 += Block32Dot.TailProducts<T>(w, x[1], b, blocks);
+            if (C.Value > 2) acc2 += Block32Dot.TailProducts<T>(w, x[2], b, blocks);
+            if (C.Value > 3) acc3 += Block32Dot.TailProducts<T>(w, x[3], b, blocks);
         }
         y[0] = Block32Dot.Reduce(acc0);
         if (C.Value > 1) y[stride] = Block32Dot.Reduce(acc1);
