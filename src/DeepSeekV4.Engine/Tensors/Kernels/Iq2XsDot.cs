@@ -41,23 +41,22 @@ internal unsafe struct Iq2XsDot : ISuperBlockCodes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<byte> Grid, Vector256<sbyte> Signs, Vector256<short> Scales) Group(byte* w, int ib)
+    private static (Vector256<byte> Grid, Vector256<sbyte> Signs, Vector256<short> Scales) Group(byte* w, int ib, ulong* grids, ulong* signTable)
     {
         ushort* q = (ushort*)(w + 2) + 4 * ib;
-        var grid = Vector256.Create(IqTables.Iq2XsGrid[q[0] & 511], IqTables.Iq2XsGrid[q[1] & 511],
-            IqTables.Iq2XsGrid[q[2] & 511], IqTables.Iq2XsGrid[q[3] & 511]).AsByte();
-        var signs = Vector256.Create(IqTables.KSigns64[q[0] >> 9], IqTables.KSigns64[q[1] >> 9],
-            IqTables.KSigns64[q[2] >> 9], IqTables.KSigns64[q[3] >> 9]).AsSByte();
+        var grid = Vector256.Create(grids[q[0] & 511], grids[q[1] & 511], grids[q[2] & 511], grids[q[3] & 511]).AsByte();
+        var signs = Vector256.Create(signTable[q[0] >> 9], signTable[q[1] >> 9], signTable[q[2] >> 9], signTable[q[3] >> 9]).AsSByte();
         int sc = w[66 + ib];
         return (grid, signs, Scales(2 * (sc & 0xF) + 1, 2 * (sc >> 4) + 1));
     }
 
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
+        ulong* grids = IqTables.Iq2XsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
         var acc = Vector256<int>.Zero;
         for (int ib = 0; ib < 8; ib++)
         {
-            var (grid, signs, scales) = Group(w, ib);
+            var (grid, signs, scales) = Group(w, ib, grids, signTable);
             acc = AddScaled(acc, grid, ApplySigns(Load(x + 32 * ib), signs), scales);
         }
         return new BlockSums(Vector256.Sum(acc), 0);
@@ -65,11 +64,12 @@ internal unsafe struct Iq2XsDot : ISuperBlockCodes
 
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
+        ulong* grids = IqTables.Iq2XsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
         var acc = Vector512<int>.Zero;
         for (int ib = 0; ib < 8; ib += 2)
         {
-            var (g0, s0, c0) = Group(w, ib);
-            var (g1, s1, c1) = Group(w, ib + 1);
+            var (g0, s0, c0) = Group(w, ib, grids, signTable);
+            var (g1, s1, c1) = Group(w, ib + 1, grids, signTable);
             acc = AddScaled(acc, SimdInt8.Join(g0, g1), ApplySigns(Load2(x + 32 * ib, x + 32 * ib + 32), SimdInt8.Join(s0, s1)), SimdInt8.Join(c0, c1));
         }
         return new BlockSums(Vector512.Sum(acc), 0);
@@ -82,9 +82,10 @@ internal unsafe struct Iq2XsDot : ISuperBlockCodes
     /// <summary>Codes grid·sign + 43 (the largest grid value), scale ls per 16, group terms 43·ls.</summary>
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
+        ulong* grids = IqTables.Iq2XsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
         for (int ib = 0; ib < 8; ib++)
         {
-            var (grid, signs, scales) = Group(w, ib);
+            var (grid, signs, scales) = Group(w, ib, grids, signTable);
             DecodedCombine.StoreBiased(d, ib, ApplySigns(grid.AsSByte(), signs), 43);
             Avx.StoreAligned((short*)(d->Scales + 32 * ib), scales);
             int sc = w[66 + ib];

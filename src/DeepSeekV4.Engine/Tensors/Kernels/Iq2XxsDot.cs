@@ -37,14 +37,12 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<byte> Grid, Vector256<sbyte> Signs) Group(byte* w, int ib)
+    private static (Vector256<byte> Grid, Vector256<sbyte> Signs) Group(byte* w, int ib, ulong* grids, ulong* signTable)
     {
-        uint indices = *(uint*)(w + 2 + 8 * ib);
+        byte* indices = w + 2 + 8 * ib;
         uint aux = *(uint*)(w + 6 + 8 * ib);
-        var grid = Vector256.Create(IqTables.Iq2XxsGrid[indices & 0xFF], IqTables.Iq2XxsGrid[(indices >> 8) & 0xFF],
-            IqTables.Iq2XxsGrid[(indices >> 16) & 0xFF], IqTables.Iq2XxsGrid[indices >> 24]).AsByte();
-        var signs = Vector256.Create(IqTables.KSigns64[aux & 127], IqTables.KSigns64[(aux >> 7) & 127],
-            IqTables.KSigns64[(aux >> 14) & 127], IqTables.KSigns64[(aux >> 21) & 127]).AsSByte();
+        var grid = Vector256.Create(grids[indices[0]], grids[indices[1]], grids[indices[2]], grids[indices[3]]).AsByte();
+        var signs = Vector256.Create(signTable[aux & 127], signTable[(aux >> 7) & 127], signTable[(aux >> 14) & 127], signTable[(aux >> 21) & 127]).AsSByte();
         return (grid, signs);
     }
 
@@ -53,23 +51,25 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
 
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
+        ulong* grids = IqTables.Iq2XxsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
         var acc = Vector256<int>.Zero;
         for (int ib = 0; ib < 8; ib++)
         {
-            var (grid, signs) = Group(w, ib);
+            var (grid, signs) = Group(w, ib, grids, signTable);
             int ls = Scale(w, ib);
-            acc = AddScaled(acc, grid, ApplySigns(Load(x + 32 * ib), signs), Scales(ls, ls));
+            acc = AddScaled(acc, grid, ApplySigns(Load(x + 32 * ib), signs), Vector256.Create((short)ls));
         }
         return new BlockSums(Vector256.Sum(acc), 0);
     }
 
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
+        ulong* grids = IqTables.Iq2XxsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
         var acc = Vector512<int>.Zero;
         for (int ib = 0; ib < 8; ib += 2)
         {
-            var (g0, s0) = Group(w, ib);
-            var (g1, s1) = Group(w, ib + 1);
+            var (g0, s0) = Group(w, ib, grids, signTable);
+            var (g1, s1) = Group(w, ib + 1, grids, signTable);
             int l0 = Scale(w, ib), l1 = Scale(w, ib + 1);
             acc = AddScaled(acc, SimdInt8.Join(g0, g1), ApplySigns(Load2(x + 32 * ib, x + 32 * ib + 32), SimdInt8.Join(s0, s1)), Scales(l0, l0, l1, l1));
         }
@@ -83,9 +83,10 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
     /// <summary>Codes grid·sign + 43 (the largest grid value), scale ls per 32, group terms 43·ls.</summary>
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
+        ulong* grids = IqTables.Iq2XxsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
         for (int ib = 0; ib < 8; ib++)
         {
-            var (grid, signs) = Group(w, ib);
+            var (grid, signs) = Group(w, ib, grids, signTable);
             DecodedCombine.StoreBiased(d, ib, ApplySigns(grid.AsSByte(), signs), 43);
             int ls = Scale(w, ib);
             DecodedCombine.StoreScales16(d, ib, ls, ls);

@@ -36,23 +36,23 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<byte> Grid, Vector256<sbyte> Signs, int Scale) Group(byte* w, int ib)
+    private static (Vector256<byte> Grid, Vector256<sbyte> Signs, int Scale) Group(byte* w, int ib, uint* g, ulong* signTable)
     {
         byte* q = w + 2 + 8 * ib;
-        uint* g = IqTables.Iq3XxsGrid;
         var grid = Vector256.Create(g[q[0]], g[q[1]], g[q[2]], g[q[3]], g[q[4]], g[q[5]], g[q[6]], g[q[7]]).AsByte();
         uint aux = *(uint*)(w + 66 + 4 * ib);
-        var signs = Vector256.Create(IqTables.KSigns64[aux & 127], IqTables.KSigns64[(aux >> 7) & 127],
-            IqTables.KSigns64[(aux >> 14) & 127], IqTables.KSigns64[(aux >> 21) & 127]).AsSByte();
+        var signs = Vector256.Create(signTable[aux & 127], signTable[(aux >> 7) & 127], signTable[(aux >> 14) & 127], signTable[(aux >> 21) & 127]).AsSByte();
         return (grid, signs, 2 * (int)(aux >> 28) + 1);
     }
 
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
+        uint* grids = IqTables.Iq3XxsGrid;
+        ulong* signTable = IqTables.KSigns64; // read once: not re-checked per group
         var acc = Vector256<int>.Zero;
         for (int ib = 0; ib < 8; ib++)
         {
-            var (grid, signs, ls) = Group(w, ib);
+            var (grid, signs, ls) = Group(w, ib, grids, signTable);
             acc = AddScaled(acc, grid, ApplySigns(Load(x + 32 * ib), signs), Scales(ls, ls));
         }
         return new BlockSums(Vector256.Sum(acc), 0);
@@ -60,11 +60,13 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
 
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
+        uint* grids = IqTables.Iq3XxsGrid;
+        ulong* signTable = IqTables.KSigns64; // read once: not re-checked per group
         var acc = Vector512<int>.Zero;
         for (int ib = 0; ib < 8; ib += 2)
         {
-            var (g0, s0, l0) = Group(w, ib);
-            var (g1, s1, l1) = Group(w, ib + 1);
+            var (g0, s0, l0) = Group(w, ib, grids, signTable);
+            var (g1, s1, l1) = Group(w, ib + 1, grids, signTable);
             acc = AddScaled(acc, SimdInt8.Join(g0, g1), ApplySigns(Load2(x + 32 * ib, x + 32 * ib + 32), SimdInt8.Join(s0, s1)), Scales(l0, l0, l1, l1));
         }
         return new BlockSums(Vector512.Sum(acc), 0);
@@ -77,9 +79,11 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
     /// <summary>Codes grid·sign + 62 (the largest grid value; ≤ 124), scale ls per 32, group terms 62·ls.</summary>
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
+        uint* grids = IqTables.Iq3XxsGrid;
+        ulong* signTable = IqTables.KSigns64; // read once: not re-checked per group
         for (int ib = 0; ib < 8; ib++)
         {
-            var (grid, signs, ls) = Group(w, ib);
+            var (grid, signs, ls) = Group(w, ib, grids, signTable);
             DecodedCombine.StoreBiased(d, ib, ApplySigns(grid.AsSByte(), signs), 62);
             DecodedCombine.StoreScales16(d, ib, ls, ls);
             d->GroupTerms[2 * ib] = d->GroupTerms[2 * ib + 1] = (short)(62 * ls);

@@ -35,19 +35,20 @@ internal unsafe struct Iq4XsDot : ISuperBlockCodes
 
     /// <summary>The 32 codebook values of group ib (low nibbles are its first 16 elements).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<sbyte> Values(byte* w, int ib)
+    private static Vector256<sbyte> Values(byte* w, int ib, Vector256<sbyte> codebook)
     {
         var q = Sse2.LoadVector128(w + 8 + 16 * ib);
         var nibbles = Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
-        return Avx2.Shuffle(Codebook, nibbles.AsSByte());
+        return Avx2.Shuffle(codebook, nibbles.AsSByte());
     }
 
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
+        var codebook = Codebook; // read once: not re-checked per group
         var acc = Vector256<int>.Zero;
         for (int ib = 0; ib < 8; ib++)
         {
-            var v = Values(w, ib);
+            var v = Values(w, ib, codebook);
             int ls = Scale(w, ib);
             acc = AddScaled(acc, Avx2.Abs(v), Avx2.Sign(Load(x + 32 * ib), v), Scales(ls, ls));
         }
@@ -56,10 +57,11 @@ internal unsafe struct Iq4XsDot : ISuperBlockCodes
 
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
+        var codebook = Codebook; // read once: not re-checked per group
         var acc = Vector512<int>.Zero;
         for (int ib = 0; ib < 8; ib += 2)
         {
-            var v = SimdInt8.Join(Values(w, ib), Values(w, ib + 1));
+            var v = SimdInt8.Join(Values(w, ib, codebook), Values(w, ib + 1, codebook));
             var xs = Load2(x + 32 * ib, x + 32 * ib + 32);
             var signed = Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<sbyte>.Zero), Vector512<sbyte>.Zero - xs, xs);
             int l0 = Scale(w, ib), l1 = Scale(w, ib + 1);
@@ -75,9 +77,10 @@ internal unsafe struct Iq4XsDot : ISuperBlockCodes
     /// <summary>Codes kvalue + 128 (1..241: int32 scaling), scale ls − 32 per 32, group terms 128·(ls − 32).</summary>
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
+        var codebook = Codebook; // read once: not re-checked per group
         for (int ib = 0; ib < 8; ib++)
         {
-            DecodedCombine.StoreBiased(d, ib, Values(w, ib), 128);
+            DecodedCombine.StoreBiased(d, ib, Values(w, ib, codebook), 128);
             int ls = Scale(w, ib);
             Avx.StoreAligned((int*)(d->Scales + 32 * ib), Vector256.Create(ls));
             d->GroupTerms[2 * ib] = d->GroupTerms[2 * ib + 1] = (short)(128 * ls);
