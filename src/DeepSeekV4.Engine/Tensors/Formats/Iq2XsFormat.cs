@@ -32,4 +32,11 @@ public sealed class Iq2XsFormat() : BlockFormat(GgmlType.IQ2_XS)
 
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.SuperBlockDot.Run<Kernels.Iq2XsDot>(path, row, activation, n);
+
+    internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
+        Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
+    {
+        if (Kernels.SuperBlockTile.Serves(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Iq2XsDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+        else base.MultiplyRows(path, weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+    }
 }

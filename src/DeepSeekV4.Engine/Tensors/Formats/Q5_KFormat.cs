@@ -58,4 +58,11 @@ public sealed class Q5_KFormat() : BlockFormat(GgmlType.Q5_K)
 
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.SuperBlockDot.Run<Kernels.Q5_KDot>(path, row, activation, n);
+
+    internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
+        Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
+    {
+        if (Kernels.SuperBlockTile.Serves(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Q5_KDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+        else base.MultiplyRows(path, weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
 
 namespace DeepSeekV4.Engine.Tensors.Kernels;
@@ -8,7 +9,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// IQ2_XS · Q8_K: 9-bit grid index and 7-bit sign index per 8 elements; two odd scales 2s + 1 per 32 (one per 16);
 /// block value d·dx·Σ, row total × 1/8.
 /// </summary>
-internal unsafe struct Iq2XsDot : ISuperBlockKernel
+internal unsafe struct Iq2XsDot : ISuperBlockCodes
 {
     public static int BlockBytes => 74;
 
@@ -73,6 +74,28 @@ internal unsafe struct Iq2XsDot : ISuperBlockKernel
         }
         return new BlockSums(Vector512.Sum(acc), 0);
     }
+
+    public static CodeScaling Scaling => CodeScaling.Int16;
+
+    public static bool BiasedCodes => true;
+
+    /// <summary>Codes grid·sign + 43 (the largest grid value), scale ls per 16, group terms 43·ls.</summary>
+    public static void Decode(byte* w, DecodedSuperBlock* d)
+    {
+        for (int ib = 0; ib < 8; ib++)
+        {
+            var (grid, signs, scales) = Group(w, ib);
+            DecodedCombine.StoreBiased(d, ib, ApplySigns(grid.AsSByte(), signs), 43);
+            Avx.StoreAligned((short*)(d->Scales + 32 * ib), scales);
+            int sc = w[66 + ib];
+            d->GroupTerms[2 * ib] = (short)(43 * (2 * (sc & 0xF) + 1));
+            d->GroupTerms[2 * ib + 1] = (short)(43 * (2 * (sc >> 4) + 1));
+        }
+        d->Factors[0] = KernelMath.Half(w);
+    }
+
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        DecodedCombine.Scaled(d, activationScales, scaled);
 
     public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;
 

@@ -76,7 +76,7 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
         return new BlockSums(Vector512.Sum(acc), 0);
     }
 
-    public static bool ScalesInCodes => false;
+    public static CodeScaling Scaling => CodeScaling.Int16;
 
     public static bool BiasedCodes => true;
 
@@ -86,13 +86,16 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
         for (int ib = 0; ib < 8; ib++)
         {
             var (grid, signs) = Group(w, ib);
-            var codes = ApplySigns(grid.AsSByte(), signs).AsByte() + Vector256.Create((byte)43);
-            Avx.StoreAligned(d->Codes + 32 * ib, codes);
+            DecodedCombine.StoreBiased(d, ib, ApplySigns(grid.AsSByte(), signs), 43);
             int ls = Scale(w, ib);
-            Avx.StoreAligned(d->Scales + 8 * ib, Vector256.Create(ls));
+            DecodedCombine.StoreScales16(d, ib, ls, ls);
             d->GroupTerms[2 * ib] = d->GroupTerms[2 * ib + 1] = (short)(43 * ls);
         }
+        d->Factors[0] = KernelMath.Half(w);
     }
+
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        DecodedCombine.Scaled(d, activationScales, scaled);
 
     public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;
 

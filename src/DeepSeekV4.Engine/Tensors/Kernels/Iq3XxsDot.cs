@@ -8,7 +8,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// IQ3_XXS · Q8_K: two 4-value grid entries and one 7-bit sign index per 8 elements, odd scale 2s + 1 per 32;
 /// block value d·dx·Σ, row total × 1/4.
 /// </summary>
-internal unsafe struct Iq3XxsDot : ISuperBlockKernel
+internal unsafe struct Iq3XxsDot : ISuperBlockCodes
 {
     public static int BlockBytes => 98;
 
@@ -69,6 +69,26 @@ internal unsafe struct Iq3XxsDot : ISuperBlockKernel
         }
         return new BlockSums(Vector512.Sum(acc), 0);
     }
+
+    public static CodeScaling Scaling => CodeScaling.Int16;
+
+    public static bool BiasedCodes => true;
+
+    /// <summary>Codes grid·sign + 62 (the largest grid value; ≤ 124), scale ls per 32, group terms 62·ls.</summary>
+    public static void Decode(byte* w, DecodedSuperBlock* d)
+    {
+        for (int ib = 0; ib < 8; ib++)
+        {
+            var (grid, signs, ls) = Group(w, ib);
+            DecodedCombine.StoreBiased(d, ib, ApplySigns(grid.AsSByte(), signs), 62);
+            DecodedCombine.StoreScales16(d, ib, ls, ls);
+            d->GroupTerms[2 * ib] = d->GroupTerms[2 * ib + 1] = (short)(62 * ls);
+        }
+        d->Factors[0] = KernelMath.Half(w);
+    }
+
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        DecodedCombine.Scaled(d, activationScales, scaled);
 
     public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;
 

@@ -9,7 +9,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// IQ4_XS · Q8_K: 4-bit indices into the non-linear int8 codebook, a 6-bit scale ls per 32 standing for ls − 32;
 /// block value d·dx·Σ (ls − 32)·Σ kvalue·qx.
 /// </summary>
-internal unsafe struct Iq4XsDot : ISuperBlockKernel
+internal unsafe struct Iq4XsDot : ISuperBlockCodes
 {
     public static int BlockBytes => 136;
 
@@ -67,6 +67,26 @@ internal unsafe struct Iq4XsDot : ISuperBlockKernel
         }
         return new BlockSums(Vector512.Sum(acc), 0);
     }
+
+    public static CodeScaling Scaling => CodeScaling.Int32;
+
+    public static bool BiasedCodes => true;
+
+    /// <summary>Codes kvalue + 128 (1..241: int32 scaling), scale ls − 32 per 32, group terms 128·(ls − 32).</summary>
+    public static void Decode(byte* w, DecodedSuperBlock* d)
+    {
+        for (int ib = 0; ib < 8; ib++)
+        {
+            DecodedCombine.StoreBiased(d, ib, Values(w, ib), 128);
+            int ls = Scale(w, ib);
+            Avx.StoreAligned((int*)(d->Scales + 32 * ib), Vector256.Create(ls));
+            d->GroupTerms[2 * ib] = d->GroupTerms[2 * ib + 1] = (short)(128 * ls);
+        }
+        d->Factors[0] = KernelMath.Half(w);
+    }
+
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        DecodedCombine.Scaled(d, activationScales, scaled);
 
     public static float Combine(byte* w, float activationScale, BlockSums sums) => KernelMath.Half(w) * activationScale * sums.Scaled;
 

@@ -85,7 +85,7 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
         return new BlockSums(Vector512.Sum(acc), MinsSimd(w, groupSums));
     }
 
-    public static bool ScalesInCodes => true;
+    public static CodeScaling Scaling => CodeScaling.InCodes;
 
     public static bool BiasedCodes => false;
 
@@ -106,7 +106,12 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
         }
         var m = Sse2.ShiftRightLogical(Sse2.LoadVector128(w).AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F);
         Avx.StoreAligned(d->GroupTerms, Avx2.ConvertToVector256Int16(m));
+        d->Factors[0] = KernelMath.Half(w + 80);
+        d->Factors[1] = KernelMath.Half(w + 82);
     }
+
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        DecodedCombine.ScaledMinusMins(d, activationScales, scaled, mins);
 
     public static float Combine(byte* w, float activationScale, BlockSums sums)
     {

@@ -9,7 +9,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// Q4_K · Q8_K: Σ_j sc_j·Σ q·qx over 8 sub-blocks of 32 and Σ_j m_j·(their activation sums);
 /// block value d·dx·scaled − dmin·dx·mins.
 /// </summary>
-internal unsafe struct Q4_KDot : ISuperBlockKernel
+internal unsafe struct Q4_KDot : ISuperBlockCodes
 {
     public static int BlockBytes => 144;
 
@@ -35,14 +35,22 @@ internal unsafe struct Q4_KDot : ISuperBlockKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong UnpackFast(byte* w, short* groupSums, out int mins)
     {
+        ulong scales = ScalesAndMins(w, out var groupMins);
+        // Σ m_j·(s_2j + s_2j+1): each min widened to the two 16-lane group sums it covers.
+        mins = Vector256.Sum(Avx2.MultiplyAddAdjacent(Avx.LoadVector256(groupSums), groupMins));
+        return scales;
+    }
+
+    /// <summary>The 8 scales as bytes of one ulong, and the 8 mins as int16, each twice (once per 16-element group).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ScalesAndMins(byte* w, out Vector256<short> groupMins)
+    {
         uint u0 = *(uint*)(w + 4), u1 = *(uint*)(w + 8), u2 = *(uint*)(w + 12);
         const uint low6 = 0x3F3F3F3F, low4 = 0x0F0F0F0F, low2 = 0x03030303;
         ulong scales = (u0 & low6) | (ulong)((u2 & low4) | (((u0 >> 6) & low2) << 4)) << 32;
         ulong minBytes = (u1 & low6) | (ulong)(((u2 >> 4) & low4) | (((u1 >> 6) & low2) << 4)) << 32;
-        // Σ m_j·(s_2j + s_2j+1): each min widened to the two 16-lane group sums it covers.
         var m = Sse2.UnpackLow(Vector128.CreateScalar(minBytes).AsByte(), Vector128.CreateScalar(minBytes).AsByte());
-        var products = Avx2.MultiplyAddAdjacent(Avx.LoadVector256(groupSums), Avx2.ConvertToVector256Int16(m));
-        mins = Vector256.Sum(products);
+        groupMins = Avx2.ConvertToVector256Int16(m);
         return scales;
     }
 
@@ -98,6 +106,40 @@ internal unsafe struct Q4_KDot : ISuperBlockKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<short> Pairs(ulong scales, int a, int b) =>
         SimdInt8.Join(Vector256.Create((short)(byte)(scales >> (8 * a))), Vector256.Create((short)(byte)(scales >> (8 * b))));
+
+    public static CodeScaling Scaling => CodeScaling.Int16;
+
+    public static bool BiasedCodes => false;
+
+    /// <summary>Codes the nibbles (low nibbles of 32 bytes, then their high nibbles), int16 scale per 32, group terms the mins.</summary>
+    public static void Decode(byte* w, DecodedSuperBlock* d)
+    {
+        ulong sc = ScalesAndMins(w, out var groupMins);
+        for (int c = 0; c < 4; c++)
+        {
+            var q = Avx.LoadVector256(w + 16 + 32 * c);
+            Avx.StoreAligned(d->Codes + 64 * c, LowNibbles(q));
+            Avx.StoreAligned(d->Codes + 64 * c + 32, HighNibbles(q));
+        }
+        StoreScalesAndMins(d, sc, groupMins);
+        d->Factors[0] = KernelMath.Half(w);
+        d->Factors[1] = KernelMath.Half(w + 2);
+    }
+
+    /// <summary>The scales and mins of a Q4_K/Q5_K super-block, one scale byte per chunk of 32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreScalesAndMins(DecodedSuperBlock* d, ulong scales, Vector256<short> groupMins)
+    {
+        for (int c = 0; c < 8; c++)
+        {
+            int s = (byte)(scales >> (8 * c));
+            DecodedCombine.StoreScales16(d, c, s, s);
+        }
+        Avx.StoreAligned(d->GroupTerms, groupMins);
+    }
+
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        DecodedCombine.ScaledMinusMins(d, activationScales, scaled, mins);
 
     public static float Combine(byte* w, float activationScale, BlockSums sums)
     {

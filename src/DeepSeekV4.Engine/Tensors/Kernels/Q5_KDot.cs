@@ -5,7 +5,7 @@ using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
 namespace DeepSeekV4.Engine.Tensors.Kernels;
 
 /// <summary>Q5_K · Q8_K: as Q4_K with a fifth bit per code from qh (bit 2c for the low nibbles of chunk c, 2c+1 for the high).</summary>
-internal unsafe struct Q5_KDot : ISuperBlockKernel
+internal unsafe struct Q5_KDot : ISuperBlockCodes
 {
     public static int BlockBytes => 176;
 
@@ -71,6 +71,29 @@ internal unsafe struct Q5_KDot : ISuperBlockKernel
         }
         return new BlockSums(Vector512.Sum(acc), mins);
     }
+
+    public static CodeScaling Scaling => CodeScaling.Int16;
+
+    public static bool BiasedCodes => false;
+
+    /// <summary>Codes nibble | fifth bit · 16 (≤ 31), int16 scale per 32, group terms the mins.</summary>
+    public static void Decode(byte* w, DecodedSuperBlock* d)
+    {
+        ulong sc = Q4_KDot.ScalesAndMins(w, out var groupMins);
+        var qh = Avx.LoadVector256(w + 16);
+        for (int c = 0; c < 4; c++)
+        {
+            var q = Avx.LoadVector256(w + 48 + 32 * c);
+            Avx.StoreAligned(d->Codes + 64 * c, LowNibbles(q) | FifthBit(qh, 2 * c));
+            Avx.StoreAligned(d->Codes + 64 * c + 32, HighNibbles(q) | FifthBit(qh, 2 * c + 1));
+        }
+        Q4_KDot.StoreScalesAndMins(d, sc, groupMins);
+        d->Factors[0] = KernelMath.Half(w);
+        d->Factors[1] = KernelMath.Half(w + 2);
+    }
+
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        DecodedCombine.ScaledMinusMins(d, activationScales, scaled, mins);
 
     public static float Combine(byte* w, float activationScale, BlockSums sums) => Q4_KDot.Combine(w, activationScale, sums);
 

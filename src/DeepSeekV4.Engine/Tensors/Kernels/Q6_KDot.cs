@@ -8,7 +8,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// Q6_K · Q8_K: codes q ∈ [0, 63] stand for q − 32; Scaled = Σ_j sc_j·Σ q·qx and Mins = Σ_j sc_j·(group sum j) over
 /// 16 groups of 16, so the block value is d·dx·(Scaled − 32·Mins).
 /// </summary>
-internal unsafe struct Q6_KDot : ISuperBlockKernel
+internal unsafe struct Q6_KDot : ISuperBlockCodes
 {
     public static int BlockBytes => 210;
 
@@ -91,6 +91,38 @@ internal unsafe struct Q6_KDot : ISuperBlockKernel
         }
         return new BlockSums(Vector512.Sum(acc), ScaledGroupSumsSimd(w, groupSums));
     }
+
+    public static CodeScaling Scaling => CodeScaling.Int16;
+
+    public static bool BiasedCodes => false;
+
+    /// <summary>Codes the 6-bit q (≤ 63), int16 scale per 16, group terms the scales (Mins = Σ sc·group sum).</summary>
+    public static void Decode(byte* w, DecodedSuperBlock* d)
+    {
+        sbyte* sc = (sbyte*)(w + 192);
+        var three = Vector256.Create((byte)3);
+        for (int half = 0; half < 2; half++)
+        {
+            var ql0 = Avx.LoadVector256(w + 64 * half);
+            var ql1 = Avx.LoadVector256(w + 64 * half + 32);
+            var qh = Avx.LoadVector256(w + 128 + 32 * half);
+            byte* codes = d->Codes + 128 * half;
+            Avx.StoreAligned(codes, LowNibbles(ql0) | ToHigh(qh & three));
+            Avx.StoreAligned(codes + 32, LowNibbles(ql1) | ToHigh(Avx2.ShiftRightLogical(qh.AsUInt16(), 2).AsByte() & three));
+            Avx.StoreAligned(codes + 64, HighNibbles(ql0) | ToHigh(Avx2.ShiftRightLogical(qh.AsUInt16(), 4).AsByte() & three));
+            Avx.StoreAligned(codes + 96, HighNibbles(ql1) | ToHigh(Avx2.ShiftRightLogical(qh.AsUInt16(), 6).AsByte() & three));
+            for (int k = 0; k < 4; k++)
+            {
+                int s = 8 * half + 2 * k;
+                DecodedCombine.StoreScales16(d, 4 * half + k, sc[s], sc[s + 1]);
+            }
+        }
+        Avx.StoreAligned(d->GroupTerms, Avx2.ConvertToVector256Int16(sc));
+        d->Factors[0] = KernelMath.Half(w + 208);
+    }
+
+    public static Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins) =>
+        Vector128.Create(d->Factors[0]) * activationScales * Vector128.ConvertToSingle(scaled - (mins << 5));
 
     public static float Combine(byte* w, float activationScale, BlockSums sums) =>
         KernelMath.Half(w + 208) * activationScale * (sums.Scaled - 32 * sums.Mins);

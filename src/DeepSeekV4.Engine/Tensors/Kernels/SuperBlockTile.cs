@@ -21,6 +21,9 @@ internal static unsafe class SuperBlockTile
     /// </summary>
     public static bool Serves(KernelPath path, int tokens) => tokens >= 2 && path != KernelPath.Portable && AvxVnni.IsSupported;
 
+    /// <summary>Rows decoded together; each group of four tokens is dotted with all of them while its activations stay in L1.</summary>
+    private const int RowTile = 8;
+
     [ThreadStatic] private static ScratchBuffer? _scratch;
 
     /// <summary>y[t · outputs + r] for rows [begin, end) and every token.</summary>
@@ -29,27 +32,35 @@ internal static unsafe class SuperBlockTile
         where T : ISuperBlockCodes
     {
         int blocks = n / 256;
-        var decoded = (DecodedSuperBlock*)(_scratch ??= new()).Get((long)blocks * sizeof(DecodedSuperBlock));
-        for (int r = begin; r < end; r++)
+        var decoded = (DecodedSuperBlock*)(_scratch ??= new()).Get((long)RowTile * blocks * sizeof(DecodedSuperBlock));
+        for (int tile = begin; tile < end; tile += RowTile)
         {
-            byte* w = weights + (long)r * rowBytes;
-            for (int i = 0; i < blocks; i++) T.Decode(w + i * T.BlockBytes, decoded + i);
+            int rows = Math.Min(end, tile + RowTile) - tile;
+            for (int r = 0; r < rows; r++)
+            {
+                byte* w = weights + (long)(tile + r) * rowBytes;
+                for (int i = 0; i < blocks; i++) T.Decode(w + i * T.BlockBytes, decoded + r * blocks + i);
+            }
             int t = 0;
-            for (; t + 4 <= tokens; t += 4) Dot<T, Four>(w, decoded, activations + t, blocks, y + (long)t * outputs + r, outputs);
+            for (; t + 4 <= tokens; t += 4)
+                for (int r = 0; r < rows; r++) Dot<T, Four>(decoded + r * blocks, activations + t, blocks, y + (long)t * outputs + tile + r, outputs);
             int rest = tokens - t;
-            float* yr = y + (long)t * outputs + r;
-            if (rest == 3) Dot<T, Three>(w, decoded, activations + t, blocks, yr, outputs);
-            else if (rest == 2) Dot<T, Two>(w, decoded, activations + t, blocks, yr, outputs);
-            else if (rest == 1) Dot<T, One>(w, decoded, activations + t, blocks, yr, outputs);
+            for (int r = 0; r < rows && rest > 0; r++)
+            {
+                float* yr = y + (long)t * outputs + tile + r;
+                if (rest == 3) Dot<T, Three>(decoded + r * blocks, activations + t, blocks, yr, outputs);
+                else if (rest == 2) Dot<T, Two>(decoded + r * blocks, activations + t, blocks, yr, outputs);
+                else Dot<T, One>(decoded + r * blocks, activations + t, blocks, yr, outputs);
+            }
         }
     }
 
     /// <summary>One decoded row times C tokens; y[k · stride] receives token k's result.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot<T, C>(byte* w, DecodedSuperBlock* decoded, ActivationRow* x, int blocks, float* y, int stride)
+    private static void Dot<T, C>(DecodedSuperBlock* decoded, ActivationRow* x, int blocks, float* y, int stride)
         where T : ISuperBlockCodes where C : ITokenCount
     {
-        float sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
+        var sums = Vector128<float>.Zero;
         sbyte* x0 = x[0].Codes, x1 = C.Value > 1 ? x[1].Codes : null, x2 = C.Value > 2 ? x[2].Codes : null, x3 = C.Value > 3 ? x[3].Codes : null;
         for (int i = 0; i < blocks; i++)
         {
@@ -62,7 +73,7 @@ internal static unsafe class SuperBlockTile
             for (int c = 0; c < 256; c += 32)
             {
                 var codes = Avx.LoadAlignedVector256(d->Codes + c);
-                var scales = T.ScalesInCodes ? default : Avx.LoadAlignedVector256(d->Scales + c / 4);
+                var scales = T.Scaling == CodeScaling.InCodes ? default : Avx.LoadAlignedVector256(d->Scales + c);
                 acc0 = Step<T>(acc0, codes, scales, x0 + o + c);
                 if (C.Value > 1) acc1 = Step<T>(acc1, codes, scales, x1 + o + c);
                 if (C.Value > 2) acc2 = Step<T>(acc2, codes, scales, x2 + o + c);
@@ -84,25 +95,25 @@ internal static unsafe class SuperBlockTile
                 scaled = SimdInt8.Sum4(acc0, acc1, acc2, acc3);
                 mins = SimdInt8.Sum4(g0, g1, g2, g3);
             }
-            byte* wb = w + i * T.BlockBytes;
-            sum0 += T.Combine(wb, x[0].Scales[i], new BlockSums(scaled.ToScalar(), mins.ToScalar()));
-            if (C.Value > 1) sum1 += T.Combine(wb, x[1].Scales[i], new BlockSums(scaled.GetElement(1), mins.GetElement(1)));
-            if (C.Value > 2) sum2 += T.Combine(wb, x[2].Scales[i], new BlockSums(scaled.GetElement(2), mins.GetElement(2)));
-            if (C.Value > 3) sum3 += T.Combine(wb, x[3].Scales[i], new BlockSums(scaled.GetElement(3), mins.GetElement(3)));
+            var activationScales = Vector128.Create(x[0].Scales[i], C.Value > 1 ? x[1].Scales[i] : 0, C.Value > 2 ? x[2].Scales[i] : 0, C.Value > 3 ? x[3].Scales[i] : 0);
+            sums += T.Combine4(d, activationScales, scaled, mins);
         }
-        y[0] = T.Finish(sum0);
-        if (C.Value > 1) y[stride] = T.Finish(sum1);
-        if (C.Value > 2) y[2 * stride] = T.Finish(sum2);
-        if (C.Value > 3) y[3 * stride] = T.Finish(sum3);
+        y[0] = T.Finish(sums.ToScalar());
+        if (C.Value > 1) y[stride] = T.Finish(sums.GetElement(1));
+        if (C.Value > 2) y[2 * stride] = T.Finish(sums.GetElement(2));
+        if (C.Value > 3) y[3 * stride] = T.Finish(sums.GetElement(3));
     }
-
-    /// <summary>acc + (Σ₄ code·x per lane) · lane scale; with the scales folded into the codes, acc + Σ₄ code·x.</summary>
+    /// <summary>acc + Σ scale·code·x over one chunk of 32, in eight int32 lanes (exact; see <see cref="CodeScaling"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Step<T>(Vector256<int> acc, Vector256<byte> codes, Vector256<int> scales, sbyte* x) where T : ISuperBlockCodes
+    private static Vector256<int> Step<T>(Vector256<int> acc, Vector256<byte> codes, Vector256<byte> scales, sbyte* x) where T : ISuperBlockCodes
     {
         var xs = Avx.LoadAlignedVector256(x);
-        if (T.ScalesInCodes) return AvxVnni.MultiplyWideningAndAdd(acc, codes, xs);
-        return acc + Avx2.MultiplyLow(AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, codes, xs), scales);
+        return T.Scaling switch
+        {
+            CodeScaling.InCodes => AvxVnni.MultiplyWideningAndAdd(acc, codes, xs),
+            CodeScaling.Int16 => KQuantSimd.AddScaled(acc, codes, xs, scales.AsInt16()),
+            _ => acc + Avx2.MultiplyLow(AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, codes, xs), scales.AsInt32()),
+        };
     }
 
     /// <summary>Σ term_g · (activation sum of group g), as eight int32 lanes of pairs.</summary>
@@ -112,24 +123,26 @@ internal static unsafe class SuperBlockTile
 }
 
 /// <summary>
-/// One super-block decoded for <see cref="SuperBlockTile"/>: the 256 codes as unsigned bytes in element order, the integer
-/// scale of every 4 elements (one int32 per vpdpbusd lane: chunk c's lanes are Scales[8c..8c+7]), and one int16 term per
-/// 16-element group, multiplied with the activations' group sums: the mins (Mins) or, for biased codes, bias · scale
-/// (subtracted from Scaled).
+/// One super-block decoded for <see cref="SuperBlockTile"/>: the 256 codes as unsigned bytes in element order; for each
+/// chunk of 32 codes, 32 bytes of scales at Scales[32c] (sixteen int16, one per pair of codes, for
+/// <see cref="CodeScaling.Int16"/>; eight int32, one per four codes, for <see cref="CodeScaling.Int32"/>); one int16 term
+/// per 16-element group, multiplied with the activations' group sums: the mins (Mins) or, for biased codes, bias · scale
+/// (subtracted from Scaled); and the float factors the format's Combine reads.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Size = 576)]
 internal unsafe struct DecodedSuperBlock
 {
     public fixed byte Codes[256];
-    public fixed int Scales[64];
+    public fixed byte Scales[256];
     public fixed short GroupTerms[16];
+    /// <summary>The super-block's float factors (e.g. d and dmin), as <see cref="ISuperBlockKernel.Combine"/> reads them.</summary>
+    public fixed float Factors[2];
 }
 
 /// <summary>A super-block format the tile kernel serves: how one super-block decodes to unsigned codes and integer scales.</summary>
 internal unsafe interface ISuperBlockCodes : ISuperBlockKernel
 {
-    /// <summary>True when <see cref="Decode"/> multiplies the scales into the codes (products fit a byte) and leaves Scales unset.</summary>
-    static abstract bool ScalesInCodes { get; }
+    static abstract CodeScaling Scaling { get; }
 
     /// <summary>
     /// True when the codes are the signed values plus a bias: Scaled = Σ scale·code·x − Σ GroupTerms·(group sums) and
@@ -138,4 +151,49 @@ internal unsafe interface ISuperBlockCodes : ISuperBlockKernel
     static abstract bool BiasedCodes { get; }
 
     static abstract void Decode(byte* w, DecodedSuperBlock* d);
+
+    /// <summary>
+    /// <see cref="ISuperBlockKernel.Combine"/> for four tokens in the lanes: the same float32 operations in the same
+    /// order, on the factors <see cref="Decode"/> stored.
+    /// </summary>
+    static abstract Vector128<float> Combine4(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins);
+}
+
+/// <summary>The float steps the formats' <see cref="ISuperBlockCodes.Combine4"/> share, each mirroring a scalar Combine.</summary>
+internal static unsafe class DecodedCombine
+{
+    /// <summary>(f₀·dx)·Scaled − (f₁·dx)·Mins, as Q2_K/Q4_K/Q5_K combine (d, dmin).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ScaledMinusMins(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled, Vector128<int> mins)
+    {
+        var dd = Vector128.Create(d->Factors[0]) * activationScales;
+        var dmin = Vector128.Create(d->Factors[1]) * activationScales;
+        return dd * Vector128.ConvertToSingle(scaled) - dmin * Vector128.ConvertToSingle(mins);
+    }
+
+    /// <summary>f₀·dx·Scaled, as the i-quants combine.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Scaled(DecodedSuperBlock* d, Vector128<float> activationScales, Vector128<int> scaled) =>
+        Vector128.Create(d->Factors[0]) * activationScales * Vector128.ConvertToSingle(scaled);
+
+    /// <summary>Signed values plus a bias, stored as chunk <paramref name="chunk"/>'s unsigned codes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBiased(DecodedSuperBlock* d, int chunk, Vector256<sbyte> values, byte bias) =>
+        Avx.StoreAligned(d->Codes + 32 * chunk, values.AsByte() + Vector256.Create(bias));
+
+    /// <summary>Chunk <paramref name="chunk"/>'s int16 scales: a for its first 16 codes, b for the last 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreScales16(DecodedSuperBlock* d, int chunk, int a, int b) =>
+        Avx.StoreAligned((short*)(d->Scales + 32 * chunk), KQuantSimd.Scales(a, b));
+}
+
+/// <summary>How <see cref="SuperBlockTile"/> applies a format's integer scales; each way is exact for the codes it is used with.</summary>
+internal enum CodeScaling
+{
+    /// <summary>The scales are multiplied into the codes (every product fits a byte): vpdpbusd accumulates Σ code·x directly.</summary>
+    InCodes,
+    /// <summary>Codes ≤ 128: vpmaddubsw pairs (|pair| ≤ 2·128·127, no saturation), then vpmaddwd with int16 scales.</summary>
+    Int16,
+    /// <summary>Any unsigned codes: vpdpbusd per chunk, then vpmulld with int32 lane scales.</summary>
+    Int32,
 }
