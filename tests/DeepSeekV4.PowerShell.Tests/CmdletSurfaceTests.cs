@@ -25,6 +25,7 @@ public class CmdletSurfaceTests
             ["ContextLength"] = new("Int32", Transformation: "TokenCountTransformationAttribute"),
             ["KvCacheType"] = new("KvCacheFormat"),
             ["Threads"] = new("Int32"),
+            ["NoMmap"] = new("SwitchParameter"),
             ["PassThru"] = new("SwitchParameter"),
             ["Force"] = new("SwitchParameter"),
         },

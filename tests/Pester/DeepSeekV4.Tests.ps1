@@ -96,6 +96,15 @@ Describe 'Import-DSModel' {
         Get-Item $modelPath | Import-DSModel -Name piped -PassThru | Select-Object -ExpandProperty Name | Should -Be 'piped'
         Remove-DSModel piped -Confirm:$false
     }
+
+    It 'reads a Q8_0 model into memory with -NoMmap and completes with it' {
+        $q8Path = Join-Path $work 'tiny-q8_0.gguf'
+        & dotnet $cli.FullName make-model --preset tiny --weights q8_0 --out $q8Path 2>$null | Out-Null
+        $m = Import-DSModel -LiteralPath $q8Path -Name copied -NoMmap -PassThru
+        $m.TensorTypes.Type | Should -Contain 'Q8_0'
+        (Invoke-DSCompletion 'Hello' -Model copied -MaxTokens 3 -Seed 1).CompletionTokens | Should -BeLessOrEqual 3
+        Remove-DSModel copied -Confirm:$false
+    }
 }
 
 Describe 'Invoke-DSCompletion' {

@@ -31,7 +31,7 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
             var footprint = Footprint(file);
             var tokenizer = ChatTokenizerFactory.FromGguf(file);
             cancellationToken.ThrowIfCancellationRequested();
-            var model = DeepSeekV4Model.Load(file);
+            var model = DeepSeekV4Model.LoadPrivate(file, null);
             onEvent?.Invoke(new LoadProgressEvent("ready", 3, 3));
             return new LoadedModel(new OwningModel(model, file), tokenizer, footprint);
         }

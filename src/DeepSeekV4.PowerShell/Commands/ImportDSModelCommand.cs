@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
 
@@ -40,6 +41,9 @@ public sealed class ImportDSModelCommand : DSCmdlet
     public int Threads { get; set; }
 
     [Parameter]
+    public SwitchParameter NoMmap { get; set; }
+
+    [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     [Parameter]
@@ -58,7 +62,7 @@ public sealed class ImportDSModelCommand : DSCmdlet
             {
                 var progress = new ProgressRecord(1, "Import-DSModel", $"Loading {file}");
                 var model = RunEngine((post, ct) => Session.Import(file, Name, _contextLength, KvCacheType,
-                    new ModelLoadOptions { Threads = Threads }, Force, post, ct), e =>
+                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped }, Force, post, ct), e =>
                 {
                     if (e is not LoadProgressEvent p) return;
                     progress.StatusDescription = $"{p.Stage}: {file}";

@@ -95,7 +95,7 @@ internal static class AttentionLayer
             }
             layerCache.Advance();
 
-            var qt = q.Slice(t * heads * hd, heads * hd);
+            var qt = ws.Query.AsMemory(t * heads * hd, heads * hd);
             var attention = ws.Attention;
             attention.Begin();
             AttendWindow(attention, qt, layerCache, cache.KvCodec, ws, position);
@@ -155,15 +155,15 @@ internal static class AttentionLayer
         codec.Encode(entry, entries.Append());
     }
 
-    private static void AttendWindow(SinkAttention attention, ReadOnlySpan<float> q, LayerKvCache cache, KvRowCodec codec, ForwardWorkspace ws, int position)
+    private static void AttendWindow(SinkAttention attention, ReadOnlyMemory<float> q, LayerKvCache cache, KvRowCodec codec, ForwardWorkspace ws, int position)
     {
         int hd = codec.Dim;
         int first = Math.Max(0, position - cache.Window + 1);
-        var block = ws.Candidates.AsSpan();
+        var block = ws.Candidates;
         int rows = 0;
         for (int p = first; p <= position; p++)
         {
-            codec.Decode(cache.WindowRing.Row(p), block.Slice(rows * hd, hd));
+            codec.Decode(cache.WindowRing.Row(p), block.AsSpan(rows * hd, hd));
             if (++rows == ForwardWorkspace.CandidateBlockRows)
             {
                 attention.Add(q, block, rows);
@@ -174,15 +174,15 @@ internal static class AttentionLayer
     }
 
     // Entries 0..count−1, or the listed ones when <paramref name="selected"/> is not empty.
-    private static void AttendEntries(SinkAttention attention, ReadOnlySpan<float> q, KvRowPages entries, KvRowCodec codec, ForwardWorkspace ws,
+    private static void AttendEntries(SinkAttention attention, ReadOnlyMemory<float> q, KvRowPages entries, KvRowCodec codec, ForwardWorkspace ws,
         ReadOnlySpan<int> selected, int count)
     {
         int hd = codec.Dim;
-        var block = ws.Candidates.AsSpan();
+        var block = ws.Candidates;
         int rows = 0;
         for (int i = 0; i < count; i++)
         {
-            codec.Decode(entries.Row(selected.IsEmpty ? i : selected[i]), block.Slice(rows * hd, hd));
+            codec.Decode(entries.Row(selected.IsEmpty ? i : selected[i]), block.AsSpan(rows * hd, hd));
             if (++rows == ForwardWorkspace.CandidateBlockRows)
             {
                 attention.Add(q, block, rows);

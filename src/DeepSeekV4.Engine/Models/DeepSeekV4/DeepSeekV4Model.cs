@@ -58,13 +58,19 @@ public sealed class DeepSeekV4Model : ILanguageModel
         }
     }
 
-    private static DeepSeekV4Model Load(GgufFile file, bool ownsFile, DeepSeekV4ModelOptions? options)
+    /// <summary>
+    /// Binds a model to a file opened for it alone (the caller disposes it after the model): like
+    /// <see cref="Load(GgufFile, DeepSeekV4ModelOptions?)"/>, but the weights may be rearranged in place.
+    /// </summary>
+    internal static DeepSeekV4Model LoadPrivate(GgufFile file, DeepSeekV4ModelOptions? options) => Load(file, ownsFile: false, options, rearrange: true);
+
+    private static DeepSeekV4Model Load(GgufFile file, bool ownsFile, DeepSeekV4ModelOptions? options, bool rearrange = false)
     {
         options ??= DeepSeekV4ModelOptions.Default;
         options.Validate();
         var config = DeepSeekV4Config.FromGguf(file);
-        // A caller's file is left as it is; a file the model opened itself may have its weights rearranged in place.
-        var weights = DeepSeekV4Weights.Bind(file, config, interleave: ownsFile && options.InterleaveWeights);
+        // A caller's file is left as it is; a file opened for this model alone may have its weights rearranged in place.
+        var weights = DeepSeekV4Weights.Bind(file, config, interleave: (ownsFile || rearrange) && options.InterleaveWeights);
         return new DeepSeekV4Model(file, ownsFile, config, weights, options);
     }
 

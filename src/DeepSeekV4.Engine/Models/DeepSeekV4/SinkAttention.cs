@@ -1,21 +1,30 @@
 using System.Numerics.Tensors;
+using DeepSeekV4.Engine.Compute;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
 /// <summary>
 /// Multi-head attention of one query token over a candidate set given in blocks (window rows, then compressed
 /// entries), with one softmax over all candidates plus a per-head sink logit in the denominator only (reference §5.5).
-/// Keys are the values (K = V). Uses a running maximum so the candidate set need not be held at once.
+/// Keys are the values (K = V). Uses a running maximum so the candidate set need not be held at once. Heads are
+/// independent: a large block is split by heads over the worker pool (each head's arithmetic is the same either way).
 /// </summary>
-public sealed class SinkAttention
+public sealed class SinkAttention : IChunkedWork
 {
+    /// <summary>Blocks with fewer multiply-adds than this run on the calling thread.</summary>
+    private const int ParallelThreshold = 1 << 18;
+    private const int HeadsPerChunk = 4;
+
     private readonly int _heads;
     private readonly int _dim;
     private readonly float _scale;
     private readonly float[] _max;
     private readonly float[] _sum;
     private readonly float[] _acc;
-    private float[] _scores;
+    private readonly float[][] _scores;
+    private ReadOnlyMemory<float> _q;
+    private ReadOnlyMemory<float> _keys;
+    private int _rows;
 
     public SinkAttention(int heads, int dim, int blockRows)
     {
@@ -25,7 +34,8 @@ public sealed class SinkAttention
         _max = new float[heads];
         _sum = new float[heads];
         _acc = new float[heads * dim];
-        _scores = new float[blockRows];
+        _scores = new float[(heads + HeadsPerChunk - 1) / HeadsPerChunk][];
+        for (int i = 0; i < _scores.Length; i++) _scores[i] = new float[blockRows];
     }
 
     public void Begin()
@@ -36,12 +46,30 @@ public sealed class SinkAttention
     }
 
     /// <summary>Adds <paramref name="rows"/> candidates (row-major [rows × dim]) for the queries q ([heads × dim]).</summary>
-    public void Add(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int rows)
+    public void Add(ReadOnlyMemory<float> q, ReadOnlyMemory<float> keys, int rows)
     {
         if (rows == 0) return;
-        if (_scores.Length < rows) _scores = new float[rows];
-        var scores = _scores.AsSpan(0, rows);
-        for (int h = 0; h < _heads; h++)
+        _q = q;
+        _keys = keys;
+        _rows = rows;
+        int chunks = _scores.Length;
+        if ((long)_heads * rows * _dim < ParallelThreshold) for (int i = 0; i < chunks; i++) Execute(i);
+        else WorkerPool.Default.Run(this, chunks);
+        _q = default;
+        _keys = default;
+    }
+
+    /// <summary>Heads [chunk · HeadsPerChunk, …) of the current block.</summary>
+    public void Execute(int chunk)
+    {
+        int rows = _rows;
+        var scoreBuffer = _scores[chunk];
+        if (scoreBuffer.Length < rows) _scores[chunk] = scoreBuffer = new float[rows];
+        var scores = scoreBuffer.AsSpan(0, rows);
+        var q = _q.Span;
+        var keys = _keys.Span;
+        int end = Math.Min(_heads, (chunk + 1) * HeadsPerChunk);
+        for (int h = chunk * HeadsPerChunk; h < end; h++)
         {
             var qh = q.Slice(h * _dim, _dim);
             for (int u = 0; u < rows; u++) scores[u] = TensorPrimitives.Dot(qh, keys.Slice(u * _dim, _dim)) * _scale;
