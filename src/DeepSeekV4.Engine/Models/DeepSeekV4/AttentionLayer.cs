@@ -105,7 +105,7 @@ internal static class AttentionLayer
             }
             else if (ratio == 4 && layerCache.Compressed!.Count > 0)
             {
-                var selected = ws.Indexer.Select(ws.IndexerQuery.AsSpan(t * iHeads * iDim, iHeads * iDim), ws.IndexerWeights.AsSpan(t * iHeads, iHeads),
+                var selected = ws.Indexer.Select(ws.IndexerQuery.AsMemory(t * iHeads * iDim, iHeads * iDim), ws.IndexerWeights.AsMemory(t * iHeads, iHeads),
                     layerCache.IndexerKeys!, cache.IndexerCodec!, layerCache.IndexerKeys!.Count, c.IndexerTopK);
                 observer?.OnIndexerSelection(layer, position, ws.Indexer.Scores, selected);
                 AttendEntries(attention, qt, layerCache.Compressed!, cache.KvCodec, ws, selected, selected.Length);
