@@ -13,6 +13,7 @@ internal unsafe struct Iq2XsDot : ISuperBlockCodes
 {
     public static int BlockBytes => 74;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
     {
         ushort* qs = (ushort*)(w + 2);
@@ -50,6 +51,7 @@ internal unsafe struct Iq2XsDot : ISuperBlockCodes
         return (grid, signs, Scales(2 * (sc & 0xF) + 1, 2 * (sc >> 4) + 1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
         ulong* grids = IqTables.Iq2XsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
@@ -62,6 +64,7 @@ internal unsafe struct Iq2XsDot : ISuperBlockCodes
         return new BlockSums(Vector256.Sum(acc), 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
         ulong* grids = IqTables.Iq2XsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
@@ -80,6 +83,7 @@ internal unsafe struct Iq2XsDot : ISuperBlockCodes
     public static bool BiasedCodes => true;
 
     /// <summary>Codes grid·sign + 43 (the largest grid value), scale ls per 16, group terms 43·ls.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
         ulong* grids = IqTables.Iq2XsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group

@@ -13,6 +13,7 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
 {
     public static int BlockBytes => 66;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
     {
         int scaled = 0;
@@ -49,6 +50,7 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Scale(byte* w, int ib) => 2 * (int)(*(uint*)(w + 6 + 8 * ib) >> 28) + 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
         ulong* grids = IqTables.Iq2XxsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
@@ -62,6 +64,7 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
         return new BlockSums(Vector256.Sum(acc), 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
         ulong* grids = IqTables.Iq2XxsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
@@ -81,6 +84,7 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
     public static bool BiasedCodes => true;
 
     /// <summary>Codes grid·sign + 43 (the largest grid value), scale ls per 32, group terms 43·ls.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
         ulong* grids = IqTables.Iq2XxsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group

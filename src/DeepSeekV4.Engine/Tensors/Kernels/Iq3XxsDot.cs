@@ -12,6 +12,7 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
 {
     public static int BlockBytes => 98;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
     {
         byte* qs = w + 2;
@@ -45,6 +46,7 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
         return (grid, signs, 2 * (int)(aux >> 28) + 1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
         uint* grids = IqTables.Iq3XxsGrid;
@@ -58,6 +60,7 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
         return new BlockSums(Vector256.Sum(acc), 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
         uint* grids = IqTables.Iq3XxsGrid;
@@ -77,6 +80,7 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
     public static bool BiasedCodes => true;
 
     /// <summary>Codes grid·sign + 62 (the largest grid value; ≤ 124), scale ls per 32, group terms 62·ls.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
         uint* grids = IqTables.Iq3XxsGrid;

@@ -19,6 +19,7 @@ internal unsafe struct Iq4XsDot : ISuperBlockCodes
     private static int Scale(byte* w, int ib) =>
         (((w[4 + ib / 2] >> (4 * (ib % 2))) & 0xF) | (((*(ushort*)(w + 2) >> (2 * ib)) & 3) << 4)) - 32;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
     {
         int scaled = 0;
@@ -42,6 +43,7 @@ internal unsafe struct Iq4XsDot : ISuperBlockCodes
         return Avx2.Shuffle(codebook, nibbles.AsSByte());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
         var codebook = Codebook; // read once: not re-checked per group
@@ -55,6 +57,7 @@ internal unsafe struct Iq4XsDot : ISuperBlockCodes
         return new BlockSums(Vector256.Sum(acc), 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
         var codebook = Codebook; // read once: not re-checked per group
@@ -75,6 +78,7 @@ internal unsafe struct Iq4XsDot : ISuperBlockCodes
     public static bool BiasedCodes => true;
 
     /// <summary>Codes kvalue + 128 (1..241: int32 scaling), scale ls − 32 per 32, group terms 128·(ls − 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
         var codebook = Codebook; // read once: not re-checked per group

@@ -28,6 +28,7 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
         return Vector256.Sum(Avx2.MultiplyAddAdjacent(Avx.LoadVector256(groupSums), Avx2.ConvertToVector256Int16(m)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
     {
         int scaled = 0;
@@ -49,6 +50,7 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
         return new BlockSums(scaled, Mins(w, groupSums));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
         if (AvxVnni.IsSupported) return Vnni(w, x, groupSums);
@@ -72,6 +74,7 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
     /// then one vpdpbusd per 32 elements. The 16 scales are spread to int16 lanes with vpshufb (control word 0x80nn: byte
     /// nn, zero high byte), the control advancing by two scales per 32 elements.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     private static BlockSums Vnni(byte* w, sbyte* x, short* groupSums)
     {
         var acc = Vector256<int>.Zero;
@@ -95,6 +98,7 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
         return new BlockSums(Vector256.Sum(acc), MinsSimd(w, groupSums));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
         var acc = Vector512<int>.Zero;
@@ -119,6 +123,7 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
     public static bool BiasedCodes => false;
 
     /// <summary>Codes sc·q (≤ 45: one vpmullw on byte pairs, no carry between them); group terms the mins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
         var three = Vector256.Create((byte)3);

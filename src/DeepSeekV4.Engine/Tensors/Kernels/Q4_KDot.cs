@@ -54,6 +54,7 @@ internal unsafe struct Q4_KDot : ISuperBlockCodes
         return scales;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
     {
         int* sc = stackalloc int[8];
@@ -73,6 +74,7 @@ internal unsafe struct Q4_KDot : ISuperBlockCodes
         return new BlockSums(scaled, mins);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
         ulong sc = UnpackFast(w, groupSums, out int mins);
@@ -87,6 +89,7 @@ internal unsafe struct Q4_KDot : ISuperBlockCodes
         return new BlockSums(Vector256.Sum(acc), mins);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
         ulong sc = UnpackFast(w, groupSums, out int mins);
@@ -112,6 +115,7 @@ internal unsafe struct Q4_KDot : ISuperBlockCodes
     public static bool BiasedCodes => false;
 
     /// <summary>Codes the nibbles (low nibbles of 32 bytes, then their high nibbles), int16 scale per 32, group terms the mins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
         ulong sc = ScalesAndMins(w, out var groupMins);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
@@ -9,6 +10,7 @@ internal unsafe struct Q5_KDot : ISuperBlockCodes
 {
     public static int BlockBytes => 176;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
     {
         int* sc = stackalloc int[8];
@@ -40,6 +42,7 @@ internal unsafe struct Q5_KDot : ISuperBlockCodes
         return Vector512.Equals(qh & mask, mask) & Vector512.Create((byte)16);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
         ulong sc = Q4_KDot.UnpackFast(w, groupSums, out int mins);
@@ -55,6 +58,7 @@ internal unsafe struct Q5_KDot : ISuperBlockCodes
         return new BlockSums(Vector256.Sum(acc), mins);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
         ulong sc = Q4_KDot.UnpackFast(w, groupSums, out int mins);
@@ -77,6 +81,7 @@ internal unsafe struct Q5_KDot : ISuperBlockCodes
     public static bool BiasedCodes => false;
 
     /// <summary>Codes nibble | fifth bit · 16 (≤ 31), int16 scale per 32, group terms the mins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
         ulong sc = Q4_KDot.ScalesAndMins(w, out var groupMins);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
@@ -23,6 +24,7 @@ internal unsafe struct Q6_KDot : ISuperBlockCodes
     private static int ScaledGroupSumsSimd(byte* w, short* groupSums) =>
         Vector256.Sum(Avx2.MultiplyAddAdjacent(Avx.LoadVector256(groupSums), Avx2.ConvertToVector256Int16((sbyte*)(w + 192))));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Portable(byte* w, sbyte* x, short* groupSums)
     {
         sbyte* sc = (sbyte*)(w + 192);
@@ -47,6 +49,7 @@ internal unsafe struct Q6_KDot : ISuperBlockCodes
     /// <summary>Two-bit values moved to bits 4..5 (the high part of a 6-bit code).</summary>
     private static Vector256<byte> ToHigh(Vector256<byte> v) => Avx2.ShiftLeftLogical(v.AsUInt16(), 4).AsByte();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
     {
         sbyte* sc = (sbyte*)(w + 192);
@@ -71,6 +74,7 @@ internal unsafe struct Q6_KDot : ISuperBlockCodes
         return new BlockSums(Vector256.Sum(acc), ScaledGroupSumsSimd(w, groupSums));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
     {
         sbyte* sc = (sbyte*)(w + 192);
@@ -97,6 +101,7 @@ internal unsafe struct Q6_KDot : ISuperBlockCodes
     public static bool BiasedCodes => false;
 
     /// <summary>Codes the 6-bit q (≤ 63), int16 scale per 16, group terms the scales (Mins = Σ sc·group sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
         sbyte* sc = (sbyte*)(w + 192);
