@@ -120,6 +120,8 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
 
     public static CodeScaling Scaling => CodeScaling.InCodes;
 
+    public static int TileMinTokens => 3;
+
     public static bool BiasedCodes => false;
 
     /// <summary>Codes sc·q (≤ 45: one vpmullw on byte pairs, no carry between them); group terms the mins.</summary>
