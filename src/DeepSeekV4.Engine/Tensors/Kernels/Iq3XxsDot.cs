@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using static DeepSeekV4.Engine.Tensors.Kernels.KQuantSimd;
 
 namespace DeepSeekV4.Engine.Tensors.Kernels;
@@ -47,7 +48,39 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
-    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
+    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums) =>
+        IqSignMasks.IsSupported && AvxVnni.IsSupported ? ByteSigns(w, x, groupSums) : TableSigns(w, x, groupSums);
+
+    /// <summary>Σ grid · signed x of group ib, as eight int32 lanes (vpdpbusd).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> GroupDot(byte* w, int ib, sbyte* x, uint* g, in IqSignMasks signMasks)
+    {
+        byte* q = w + 2 + 8 * ib;
+        var grid = Vector256.Create(g[q[0]], g[q[1]], g[q[2]], g[q[3]], g[q[4]], g[q[5]], g[q[6]], g[q[7]]).AsByte();
+        var signs = signMasks.Of(*(uint*)(w + 66 + 4 * ib));
+        return AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, grid, ApplySigns(Load(x + 32 * ib), signs));
+    }
+
+    /// <summary>
+    /// The 256-bit kernel with AVX-512 VBMI and AVX-VNNI: sign masks from <see cref="IqSignMasks"/>, one vpdpbusd per
+    /// group, and the eight scales applied once per super-block to the eight group sums (vpmulld).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums ByteSigns(byte* w, sbyte* x, short* groupSums)
+    {
+        uint* grids = IqTables.Iq3XxsGrid; // read once: not re-checked per group
+        var signMasks = IqSignMasks.Load();
+        var sums = SimdInt8.Sum8(
+            GroupDot(w, 0, x, grids, signMasks), GroupDot(w, 1, x, grids, signMasks),
+            GroupDot(w, 2, x, grids, signMasks), GroupDot(w, 3, x, grids, signMasks),
+            GroupDot(w, 4, x, grids, signMasks), GroupDot(w, 5, x, grids, signMasks),
+            GroupDot(w, 6, x, grids, signMasks), GroupDot(w, 7, x, grids, signMasks));
+        return new BlockSums(Vector256.Sum(sums * IqSignMasks.OddScales(Avx.LoadVector256((uint*)(w + 66)))), 0);
+    }
+
+    /// <summary>The 256-bit kernel with the sign masks looked up one 8-byte mask at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums TableSigns(byte* w, sbyte* x, short* groupSums)
     {
         uint* grids = IqTables.Iq3XxsGrid;
         ulong* signTable = IqTables.KSigns64; // read once: not re-checked per group

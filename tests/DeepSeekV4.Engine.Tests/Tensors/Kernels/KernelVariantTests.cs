@@ -24,7 +24,15 @@ public unsafe class KernelVariantTests
     {
         if (!Avx2.IsSupported) return;
         Compare(GgmlType.IQ2_XXS, 66, &Iq2XxsDot.Portable, &Iq2XxsDot.TableSigns);
-        if (Avx512Vbmi.IsSupported && AvxVnni.IsSupported) Compare(GgmlType.IQ2_XXS, 66, &Iq2XxsDot.Portable, &Iq2XxsDot.ByteSigns);
+        if (IqSignMasks.IsSupported && AvxVnni.IsSupported) Compare(GgmlType.IQ2_XXS, 66, &Iq2XxsDot.Portable, &Iq2XxsDot.ByteSigns);
+    }
+
+    [Fact]
+    public void Iq3XxsVariantsEqualThePortableSums()
+    {
+        if (!Avx2.IsSupported) return;
+        Compare(GgmlType.IQ3_XXS, 98, &Iq3XxsDot.Portable, &Iq3XxsDot.TableSigns);
+        if (IqSignMasks.IsSupported && AvxVnni.IsSupported) Compare(GgmlType.IQ3_XXS, 98, &Iq3XxsDot.Portable, &Iq3XxsDot.ByteSigns);
     }
 
     /// <summary>Random blocks plus extreme ones (every byte 0xFF, every byte 0x80) times random and ±1 activations.</summary>
