@@ -36,7 +36,7 @@ public sealed class Iq2XsFormat() : BlockFormat(GgmlType.IQ2_XS)
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {
-        if (Kernels.SuperBlockTile.Serves(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Iq2XsDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+        if (Kernels.SuperBlockTile.Serves<Kernels.Iq2XsDot>(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Iq2XsDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
         else base.MultiplyRows(path, weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
     }
 }

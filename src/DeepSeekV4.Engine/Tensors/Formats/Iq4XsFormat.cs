@@ -27,7 +27,7 @@ public sealed class Iq4XsFormat() : BlockFormat(GgmlType.IQ4_XS)
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {
-        if (Kernels.SuperBlockTile.Serves(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Iq4XsDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+        if (Kernels.SuperBlockTile.Serves<Kernels.Iq4XsDot>(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Iq4XsDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
         else base.MultiplyRows(path, weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
     }
 }

@@ -82,7 +82,7 @@ public sealed class Q2_KFormat() : BlockFormat(GgmlType.Q2_K)
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {
-        if (Kernels.SuperBlockTile.Serves(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Q2_KDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+        if (Kernels.SuperBlockTile.Serves<Kernels.Q2_KDot>(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Q2_KDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
         else base.MultiplyRows(path, weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
     }
 }

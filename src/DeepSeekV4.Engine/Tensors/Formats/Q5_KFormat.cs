@@ -62,7 +62,7 @@ public sealed class Q5_KFormat() : BlockFormat(GgmlType.Q5_K)
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {
-        if (Kernels.SuperBlockTile.Serves(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Q5_KDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+        if (Kernels.SuperBlockTile.Serves<Kernels.Q5_KDot>(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Q5_KDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
         else base.MultiplyRows(path, weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
     }
 }

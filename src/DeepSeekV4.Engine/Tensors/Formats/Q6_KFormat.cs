@@ -84,7 +84,7 @@ public sealed class Q6_KFormat() : BlockFormat(GgmlType.Q6_K)
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {
-        if (Kernels.SuperBlockTile.Serves(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Q6_KDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
+        if (Kernels.SuperBlockTile.Serves<Kernels.Q6_KDot>(path, tokens)) Kernels.SuperBlockTile.Run<Kernels.Q6_KDot>(weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
         else base.MultiplyRows(path, weights, rowBytes, begin, end, activations, tokens, y, outputs, n);
     }
 }

@@ -80,6 +80,8 @@ internal unsafe struct Iq2XsDot : ISuperBlockCodes
 
     public static CodeScaling Scaling => CodeScaling.Int16;
 
+    public static int TileMinTokens => 2;
+
     public static bool BiasedCodes => true;
 
     /// <summary>Codes grid·sign + 43 (the largest grid value), scale ls per 16, group terms 43·ls.</summary>

@@ -51,7 +51,62 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
     private static int Scale(byte* w, int ib) => 2 * (int)(*(uint*)(w + 6 + 8 * ib) >> 28) + 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
-    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
+    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums) =>
+        Avx512Vbmi.IsSupported && AvxVnni.IsSupported ? ByteSigns(w, x, groupSums) : TableSigns(w, x, groupSums);
+
+    /// <summary>
+    /// The four 8-element sign masks of group <paramref name="ib"/> without scalar work: the 7-bit sign indices shifted
+    /// into the low byte of each 64-bit lane (vpsrlvq), looked up in ggml's 128-byte ksigns table (vpermi2b over two
+    /// 64-byte halves: index bit 7 is ignored, as the & 127 does), each sign byte spread over its 8 lanes (vpshufb) and
+    /// its bits turned into 0/−1 bytes (vpand, vpcmpeqb).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<sbyte> SignMasks(byte* w, int ib, Vector512<byte> signsLow, Vector512<byte> signsHigh)
+    {
+        var fields = Avx2.ShiftRightLogicalVariable(Vector256.Create((ulong)*(uint*)(w + 6 + 8 * ib)), Vector256.Create(0UL, 7, 14, 21));
+        var signBytes = Avx512Vbmi.PermuteVar64x8x2(signsLow, fields.AsByte().ToVector512Unsafe(), signsHigh).GetLower();
+        var spread = Avx2.Shuffle(signBytes, Vector256.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 8, 8, 8));
+        var bit = Vector256.Create(0x8040201008040201UL).AsByte();
+        return Vector256.Equals(spread & bit, bit).AsSByte();
+    }
+
+    /// <summary>Σ grid · signed x of group ib, as eight int32 lanes (vpdpbusd).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> GroupDot(byte* w, int ib, sbyte* x, ulong* grids, Vector512<byte> signsLow, Vector512<byte> signsHigh)
+    {
+        byte* indices = w + 2 + 8 * ib;
+        var grid = Vector256.Create(grids[indices[0]], grids[indices[1]], grids[indices[2]], grids[indices[3]]).AsByte();
+        var signs = SignMasks(w, ib, signsLow, signsHigh);
+        return AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, grid, ApplySigns(Load(x + 32 * ib), signs));
+    }
+
+    /// <summary>
+    /// The 256-bit kernel with AVX-512 VBMI and AVX-VNNI: sign masks from <see cref="SignMasks"/>, one vpdpbusd per
+    /// group, and the eight scales applied once per super-block to the eight group sums (vpmulld).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums ByteSigns(byte* w, sbyte* x, short* groupSums)
+    {
+        ulong* grids = IqTables.Iq2XxsGrid; // read once: not re-checked per group
+        byte* ksigns = IqTables.KSigns;
+        Vector512<byte> signsLow = Vector512.Load(ksigns), signsHigh = Vector512.Load(ksigns + 64);
+        var sums = SimdInt8.Sum8(
+            GroupDot(w, 0, x, grids, signsLow, signsHigh), GroupDot(w, 1, x, grids, signsLow, signsHigh),
+            GroupDot(w, 2, x, grids, signsLow, signsHigh), GroupDot(w, 3, x, grids, signsLow, signsHigh),
+            GroupDot(w, 4, x, grids, signsLow, signsHigh), GroupDot(w, 5, x, grids, signsLow, signsHigh),
+            GroupDot(w, 6, x, grids, signsLow, signsHigh), GroupDot(w, 7, x, grids, signsLow, signsHigh));
+        // The groups' second words (scale in bits 28..31) are the odd 32-bit words from w + 2; vshufps takes them as
+        // groups (0, 1, 4, 5 | 2, 3, 6, 7), vpermd restores the order.
+        var first = Avx.LoadVector256(w + 2).AsSingle();
+        var second = Avx.LoadVector256(w + 34).AsSingle();
+        var aux = Avx2.PermuteVar8x32(Avx.Shuffle(first, second, 0b11_01_11_01).AsInt32(), Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
+        var scales = Avx2.ShiftRightLogical(aux.AsUInt32(), 28).AsInt32() * 2 + Vector256<int>.One;
+        return new BlockSums(Vector256.Sum(sums * scales), 0);
+    }
+
+    /// <summary>The 256-bit kernel with the sign masks looked up one 8-byte mask at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums TableSigns(byte* w, sbyte* x, short* groupSums)
     {
         ulong* grids = IqTables.Iq2XxsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
         var acc = Vector256<int>.Zero;
@@ -80,6 +135,8 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
     }
 
     public static CodeScaling Scaling => CodeScaling.Int16;
+
+    public static int TileMinTokens => 2;
 
     public static bool BiasedCodes => true;
 

@@ -77,6 +77,8 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
 
     public static CodeScaling Scaling => CodeScaling.Int16;
 
+    public static int TileMinTokens => 2;
+
     public static bool BiasedCodes => true;
 
     /// <summary>Codes grid·sign + 62 (the largest grid value; ≤ 124), scale ls per 32, group terms 62·ls.</summary>

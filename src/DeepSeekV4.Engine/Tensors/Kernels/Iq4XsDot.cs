@@ -75,6 +75,8 @@ internal unsafe struct Iq4XsDot : ISuperBlockCodes
 
     public static CodeScaling Scaling => CodeScaling.Int32;
 
+    public static int TileMinTokens => 2;
+
     public static bool BiasedCodes => true;
 
     /// <summary>Codes kvalue + 128 (1..241: int32 scaling), scale ls − 32 per 32, group terms 128·(ls − 32).</summary>

@@ -51,9 +51,13 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
-    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
+    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums) =>
+        AvxVnni.IsSupported ? Vnni(w, x, groupSums) : Pairs(w, x, groupSums);
+
+    /// <summary>Without AVX-VNNI: vpmaddubsw pairs, then vpmaddwd with the int16 scales.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums Pairs(byte* w, sbyte* x, short* groupSums)
     {
-        if (AvxVnni.IsSupported) return Vnni(w, x, groupSums);
         var acc = Vector256<int>.Zero;
         var three = Vector256.Create((byte)3);
         for (int h = 0; h < 2; h++)
@@ -75,7 +79,7 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
     /// nn, zero high byte), the control advancing by two scales per 32 elements.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
-    private static BlockSums Vnni(byte* w, sbyte* x, short* groupSums)
+    internal static BlockSums Vnni(byte* w, sbyte* x, short* groupSums)
     {
         var acc = Vector256<int>.Zero;
         var three = Vector256.Create((byte)3);
@@ -119,6 +123,8 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
     }
 
     public static CodeScaling Scaling => CodeScaling.InCodes;
+
+    public static int TileMinTokens => 3;
 
     public static bool BiasedCodes => false;
 

@@ -112,6 +112,8 @@ internal unsafe struct Q4_KDot : ISuperBlockCodes
 
     public static CodeScaling Scaling => CodeScaling.Int16;
 
+    public static int TileMinTokens => 3;
+
     public static bool BiasedCodes => false;
 
     /// <summary>Codes the nibbles (low nibbles of 32 bytes, then their high nibbles), int16 scale per 32, group terms the mins.</summary>

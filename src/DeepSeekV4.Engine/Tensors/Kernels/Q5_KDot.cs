@@ -78,6 +78,8 @@ internal unsafe struct Q5_KDot : ISuperBlockCodes
 
     public static CodeScaling Scaling => CodeScaling.Int16;
 
+    public static int TileMinTokens => 3;
+
     public static bool BiasedCodes => false;
 
     /// <summary>Codes nibble | fifth bit · 16 (≤ 31), int16 scale per 32, group terms the mins.</summary>

@@ -98,6 +98,8 @@ internal unsafe struct Q6_KDot : ISuperBlockCodes
 
     public static CodeScaling Scaling => CodeScaling.Int16;
 
+    public static int TileMinTokens => 2;
+
     public static bool BiasedCodes => false;
 
     /// <summary>Codes the 6-bit q (≤ 63), int16 scale per 16, group terms the scales (Mins = Σ sc·group sum).</summary>

@@ -16,10 +16,11 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 internal static unsafe class SuperBlockTile
 {
     /// <summary>
-    /// True when the tile kernel runs: a SIMD path on a CPU with AVX-VNNI, and at least two tokens (one token gains
-    /// nothing from decoding a row ahead; the single-row kernel fuses decoding into the dot).
+    /// True when the tile kernel runs: a SIMD path on a CPU with AVX-VNNI, and at least <see cref="ISuperBlockCodes.TileMinTokens"/>
+    /// tokens (one token gains nothing from decoding a row ahead: the single-row kernel fuses decoding into the dot).
     /// </summary>
-    public static bool Serves(KernelPath path, int tokens) => tokens >= 2 && path != KernelPath.Portable && AvxVnni.IsSupported;
+    public static bool Serves<T>(KernelPath path, int tokens) where T : ISuperBlockCodes =>
+        tokens >= T.TileMinTokens && path != KernelPath.Portable && AvxVnni.IsSupported;
 
     /// <summary>Rows decoded together; each group of four tokens is dotted with all of them while its activations stay in L1.</summary>
     private const int RowTile = 8;
@@ -143,6 +144,9 @@ internal unsafe struct DecodedSuperBlock
 internal unsafe interface ISuperBlockCodes : ISuperBlockKernel
 {
     static abstract CodeScaling Scaling { get; }
+
+    /// <summary>The fewest tokens for which the tile beats the single-row kernel (measured: 3 where that kernel is cheap, else 2).</summary>
+    static abstract int TileMinTokens { get; }
 
     /// <summary>
     /// True when the codes are the signed values plus a bias: Scaled = Σ scale·code·x − Σ GroupTerms·(group sums) and
