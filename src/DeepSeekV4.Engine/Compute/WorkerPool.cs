@@ -10,10 +10,12 @@ public interface IChunkedWork
 }
 
 /// <summary>
-/// A persistent set of worker threads for data-parallel kernels. <see cref="Run"/> hands out chunk numbers from a shared
-/// counter to the workers and the calling thread, and returns when all are done; nothing is allocated and no thread is
-/// created per call. Idle workers spin briefly (calls come in quick succession during a forward pass), then sleep.
-/// A call made while the pool is busy (another thread's product, or a nested call) runs on the caller alone.
+/// A persistent set of worker threads for data-parallel kernels. <see cref="Run"/> hands out chunk numbers to the
+/// workers and the calling thread, and returns when every chunk is done; nothing is allocated and no thread is created
+/// per call. A call waits for chunks, not for workers: a worker the OS has not scheduled yet (a busy machine) does not
+/// hold the call up, the others take its share. Idle workers spin briefly (calls come in quick succession during a
+/// forward pass), then sleep. A call made while the pool is busy (another thread's product, or a nested call) runs on
+/// the caller alone.
 /// </summary>
 public sealed class WorkerPool : IDisposable
 {
@@ -23,13 +25,15 @@ public sealed class WorkerPool : IDisposable
 
     private readonly Thread[] _threads;
     private readonly object _gate = new();
-    private long _generation;
+    private int _generation;
     private int _sleepers;
     private int _busy;
     private IChunkedWork? _work;
     private int _chunkCount;
-    private int _nextChunk;
-    private int _running;
+    // The current call's generation (high 32 bits) and next chunk (low 32): a worker still holding an earlier call's
+    // generation can never claim a chunk of a later call.
+    private long _ticket;
+    private int _completed;
     private Exception? _failure;
     private volatile bool _disposed;
 
@@ -84,17 +88,20 @@ public sealed class WorkerPool : IDisposable
         }
         try
         {
+            int generation = _generation + 1;
+            // The ticket moves to the new generation before the new work is visible, so a late worker of the previous
+            // call fails its claim instead of taking a chunk of this one.
+            Interlocked.Exchange(ref _ticket, (long)generation << 32);
             _work = work;
             _chunkCount = chunks;
-            _nextChunk = 0;
+            _completed = 0;
             _failure = null;
-            _running = _threads.Length;
-            Interlocked.Increment(ref _generation);
+            Volatile.Write(ref _generation, generation);
             if (Volatile.Read(ref _sleepers) > 0)
                 lock (_gate) Monitor.PulseAll(_gate);
-            DrainCapturingFailure(work);
+            Drain(work, generation, chunks);
             var spinner = new SpinWait();
-            while (Volatile.Read(ref _running) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+            while (Volatile.Read(ref _completed) != chunks) spinner.SpinOnce(sleep1Threshold: -1);
             _work = null;
             if (_failure is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
         }
@@ -104,24 +111,35 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Executes chunks until none is left; on an exception, records it and stops the others from taking more.</summary>
-    private void DrainCapturingFailure(IChunkedWork work)
+    /// <summary>
+    /// Claims and executes chunks of call <paramref name="generation"/> until none is left. After a failure the
+    /// remaining chunks are claimed and counted without running, so the call still ends, and rethrows it.
+    /// </summary>
+    private void Drain(IChunkedWork work, int generation, int chunks)
     {
-        try
+        while (true)
         {
-            int chunk;
-            while ((chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunkCount) work.Execute(chunk);
-        }
-        catch (Exception e)
-        {
-            Interlocked.CompareExchange(ref _failure, e, null);
-            Volatile.Write(ref _nextChunk, int.MaxValue / 2);
+            long ticket = Volatile.Read(ref _ticket);
+            if ((int)(ticket >> 32) != generation || (int)ticket >= chunks) return;
+            if (Interlocked.CompareExchange(ref _ticket, ticket + 1, ticket) != ticket) continue;
+            try
+            {
+                if (Volatile.Read(ref _failure) == null) work.Execute((int)ticket);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _completed);
+            }
         }
     }
 
     private void WorkerLoop()
     {
-        long seen = 0;
+        int seen = 0;
         while (true)
         {
             long start = Stopwatch.GetTimestamp();
@@ -143,8 +161,10 @@ public sealed class WorkerPool : IDisposable
             }
             if (_disposed) return;
             seen = Volatile.Read(ref _generation);
-            DrainCapturingFailure(_work!);
-            Interlocked.Decrement(ref _running);
+            // Read after the generation: a call publishes its work and count before its generation.
+            var work = Volatile.Read(ref _work);
+            int chunks = Volatile.Read(ref _chunkCount);
+            if (work != null) Drain(work, seen, chunks);
         }
     }
 

@@ -30,6 +30,41 @@ public class WorkerPoolTests
         }
     }
 
+    private sealed class GuardedWork(int chunks) : IChunkedWork
+    {
+        public readonly int[] Hits = new int[chunks];
+        public volatile bool Active;
+        public int Strays;
+        public void Execute(int chunk)
+        {
+            if (!Active) Interlocked.Increment(ref Strays);
+            Interlocked.Increment(ref Hits[chunk]);
+        }
+    }
+
+    /// <summary>
+    /// More workers than cores, so workers are often descheduled mid-call: every chunk of every call runs exactly once
+    /// and before its call returns, with calls alternating between two works.
+    /// </summary>
+    [Fact]
+    public void ChunksRunExactlyOnceWithinTheirCallWhenWorkersAreLate()
+    {
+        using var pool = new WorkerPool(2 * Environment.ProcessorCount + 2);
+        var works = new[] { new GuardedWork(5), new GuardedWork(9) };
+        for (int call = 0; call < 4000; call++)
+        {
+            var work = works[call % 2];
+            work.Active = true;
+            pool.Run(work, work.Hits.Length);
+            work.Active = false;
+        }
+        foreach (var work in works)
+        {
+            Assert.Equal(0, work.Strays);
+            Assert.All(work.Hits, h => Assert.Equal(2000, h));
+        }
+    }
+
     [Fact]
     public void AFailingChunkSurfacesOnTheCallerAndThePoolStaysUsable()
     {
