@@ -37,12 +37,19 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
         return new BlockSums(scaled, 0);
     }
 
+    /// <summary>The 32 grid values of group ib.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Grid(byte* w, int ib, ulong* grids)
+    {
+        byte* indices = w + 2 + 8 * ib;
+        return Vector256.Create(grids[indices[0]], grids[indices[1]], grids[indices[2]], grids[indices[3]]).AsByte();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<byte> Grid, Vector256<sbyte> Signs) Group(byte* w, int ib, ulong* grids, ulong* signTable)
     {
-        byte* indices = w + 2 + 8 * ib;
         uint aux = *(uint*)(w + 6 + 8 * ib);
-        var grid = Vector256.Create(grids[indices[0]], grids[indices[1]], grids[indices[2]], grids[indices[3]]).AsByte();
+        var grid = Grid(w, ib, grids);
         var signs = Vector256.Create(signTable[aux & 127], signTable[(aux >> 7) & 127], signTable[(aux >> 14) & 127], signTable[(aux >> 21) & 127]).AsSByte();
         return (grid, signs);
     }
@@ -58,8 +65,7 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> GroupDot(byte* w, int ib, sbyte* x, ulong* grids, in IqSignMasks signMasks)
     {
-        byte* indices = w + 2 + 8 * ib;
-        var grid = Vector256.Create(grids[indices[0]], grids[indices[1]], grids[indices[2]], grids[indices[3]]).AsByte();
+        var grid = Grid(w, ib, grids);
         var signs = signMasks.Of(*(uint*)(w + 6 + 8 * ib));
         return AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, grid, ApplySigns(Load(x + 32 * ib), signs));
     }
@@ -127,9 +133,10 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
     public static void Decode(byte* w, DecodedSuperBlock* d)
     {
         ulong* grids = IqTables.Iq2XxsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
+        var signMasks = IqSignMasks.IsSupported ? IqSignMasks.Load() : default;
         for (int ib = 0; ib < 8; ib++)
         {
-            var (grid, signs) = Group(w, ib, grids, signTable);
+            var (grid, signs) = IqSignMasks.IsSupported ? (Grid(w, ib, grids), signMasks.Of(*(uint*)(w + 6 + 8 * ib))) : Group(w, ib, grids, signTable);
             DecodedCombine.StoreBiased(d, ib, ApplySigns(grid.AsSByte(), signs), 43);
             int ls = Scale(w, ib);
             DecodedCombine.StoreScales16(d, ib, ls, ls);
