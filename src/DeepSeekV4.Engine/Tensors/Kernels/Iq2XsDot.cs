@@ -52,7 +52,31 @@ internal unsafe struct Iq2XsDot : ISuperBlockCodes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
-    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums)
+    public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums) =>
+        IqSignMasks.IsSupported ? ByteSigns(w, x, groupSums) : TableSigns(w, x, groupSums);
+
+    /// <summary>The 256-bit kernel with the sign masks from <see cref="IqSignMasks"/> (AVX-512 VBMI).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums ByteSigns(byte* w, sbyte* x, short* groupSums)
+    {
+        ulong* grids = IqTables.Iq2XsGrid; // read once: not re-checked per group
+        var signMasks = IqSignMasks.Load();
+        var signOffsets = Vector256.Create(9UL, 25, 41, 57);
+        var acc = Vector256<int>.Zero;
+        for (int ib = 0; ib < 8; ib++)
+        {
+            ushort* q = (ushort*)(w + 2) + 4 * ib;
+            var grid = Vector256.Create(grids[q[0] & 511], grids[q[1] & 511], grids[q[2] & 511], grids[q[3] & 511]).AsByte();
+            var signs = signMasks.Of(*(ulong*)q, signOffsets);
+            int sc = w[66 + ib];
+            acc = AddScaled(acc, grid, ApplySigns(Load(x + 32 * ib), signs), Scales(2 * (sc & 0xF) + 1, 2 * (sc >> 4) + 1));
+        }
+        return new BlockSums(Vector256.Sum(acc), 0);
+    }
+
+    /// <summary>The 256-bit kernel with the sign masks looked up one 8-byte mask at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums TableSigns(byte* w, sbyte* x, short* groupSums)
     {
         ulong* grids = IqTables.Iq2XsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
         var acc = Vector256<int>.Zero;

@@ -35,6 +35,14 @@ public unsafe class KernelVariantTests
         if (IqSignMasks.IsSupported && AvxVnni.IsSupported) Compare(GgmlType.IQ3_XXS, 98, &Iq3XxsDot.Portable, &Iq3XxsDot.ByteSigns);
     }
 
+    [Fact]
+    public void Iq2XsVariantsEqualThePortableSums()
+    {
+        if (!Avx2.IsSupported) return;
+        Compare(GgmlType.IQ2_XS, 74, &Iq2XsDot.Portable, &Iq2XsDot.TableSigns);
+        if (IqSignMasks.IsSupported) Compare(GgmlType.IQ2_XS, 74, &Iq2XsDot.Portable, &Iq2XsDot.ByteSigns);
+    }
+
     /// <summary>Random blocks plus extreme ones (every byte 0xFF, every byte 0x80) times random and ±1 activations.</summary>
     private static void Compare(GgmlType type, int blockBytes, delegate*<byte*, sbyte*, short*, BlockSums> portable, delegate*<byte*, sbyte*, short*, BlockSums> variant)
     {
