@@ -95,7 +95,7 @@ internal abstract unsafe class GgufStorage : IDisposable
         public NativeStorage(long length)
         {
             Length = length;
-            _base = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, length), 64);
+            _base = Compute.WeightMemory.Allocate(length);
         }
 
         public override byte* Base => _base;
@@ -111,7 +111,7 @@ internal abstract unsafe class GgufStorage : IDisposable
             if (_base == null) return;
             if (_locked) MemoryLock.Unlock(_base, Length);
             _locked = false;
-            NativeMemory.AlignedFree(_base);
+            Compute.WeightMemory.Free(_base);
             _base = null;
         }
     }

@@ -16,7 +16,7 @@ public sealed unsafe class NativeTensorBuffer : IDisposable
         for (int i = 1; i < shape.Length; i++) rows = checked(rows * shape[i]);
         ByteSize = checked(rows * info.RowBytes(shape[0]));
         if (ByteSize > int.MaxValue) throw new NotSupportedException($"tensor '{name}': {ByteSize} bytes is more than one buffer holds");
-        _memory = (nint)NativeMemory.AlignedAlloc((nuint)Math.Max(ByteSize, 1), 64);
+        _memory = (nint)Compute.WeightMemory.Allocate(ByteSize);
         View = new TensorView(name, type, shape, _memory, ByteSize);
     }
 
@@ -36,7 +36,7 @@ public sealed unsafe class NativeTensorBuffer : IDisposable
     public void Dispose()
     {
         if (_memory == 0) return;
-        NativeMemory.AlignedFree((void*)_memory);
+        Compute.WeightMemory.Free((byte*)_memory);
         _memory = 0;
     }
 }

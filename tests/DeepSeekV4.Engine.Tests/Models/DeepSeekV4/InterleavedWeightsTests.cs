@@ -24,10 +24,11 @@ public sealed class InterleavedWeightsTests : IDisposable
 
         using var mapped = DeepSeekV4Model.Load(path);
         using var copied = DeepSeekV4Model.Load(path, new DeepSeekV4ModelOptions { LoadMode = GgufLoadMode.InMemory });
-        Assert.False(mapped.Weights.Output.IsInterleaved);
-        Assert.Equal(InterleavedQ8_0.IsSupported, copied.Weights.Output.IsInterleaved);
+        Assert.False(mapped.Weights.Layers[0].Attention.QueryB.IsInterleaved);
         Assert.Equal(InterleavedQ8_0.IsSupported, copied.Weights.Layers[0].Attention.QueryB.IsInterleaved);
+        Assert.Equal(InterleavedQ8_0.IsSupported, copied.Weights.Layers[1].Moe.Gate[0].IsInterleaved);
         Assert.False(copied.Weights.TokenEmbedding.IsInterleaved);
+        Assert.False(copied.Weights.Output.IsInterleaved);
 
         var random = new Random(8);
         int[] prompt = [.. Enumerable.Range(0, 40).Select(_ => random.Next(spec.VocabularySize))];
