@@ -1,5 +1,6 @@
 using DeepSeekV4.Engine.Tensors;
 using DeepSeekV4.Engine.Tensors.Kernels;
+using DeepSeekV4.Engine.Tests.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Tests.Tensors;
 
@@ -160,16 +161,7 @@ public unsafe class InterleavedQ8_0Tests
     private static float[] Run(TensorView view, KernelPath path, float[] x, int tokens, int begin, int end)
     {
         int n = view.RowLength, rows = (int)view.RowCount;
-        int activationBytes = (ActivationRow.BufferBytes(GgmlType.Q8_0, n) + 63) & ~63;
-        var scratch = new ScratchBuffer();
-        byte* buffer = scratch.Get((long)tokens * activationBytes);
-        var activations = new ActivationRow[tokens];
-        for (int t = 0; t < tokens; t++) activations[t] = ActivationRow.Quantize(GgmlType.Q8_0, x.AsSpan(t * n, n), buffer + t * activationBytes);
-        var y = Enumerable.Repeat(float.NaN, tokens * rows).ToArray();
-        fixed (ActivationRow* a = activations)
-        fixed (float* py = y)
-            InterleavedQ8_0Products.MultiplyRows(path, (byte*)view.Address, view.RowBytes, begin, end, a, tokens, py, rows, n);
-        GC.KeepAlive(scratch);
-        return y;
+        return RowProductHarness.Run(GgmlType.Q8_0, x, tokens, n, rows, (a, y) =>
+            InterleavedQ8_0Products.MultiplyRows(path, (byte*)view.Address, view.RowBytes, begin, end, a, tokens, y, rows, n));
     }
 }

@@ -126,17 +126,9 @@ public unsafe class MultiplyRowsTests
     {
         var format = Dequantizer.FormatOf(type);
         int rowBytes = (int)GgmlTypeInfo.Of(type).RowBytes(n);
-        int activationBytes = (ActivationRow.BufferBytes(format.DotActivation, n) + 63) & ~63;
-        var scratch = new ScratchBuffer();
-        byte* buffer = scratch.Get((long)tokens * activationBytes);
-        var activations = new ActivationRow[tokens];
-        for (int t = 0; t < tokens; t++) activations[t] = ActivationRow.Quantize(format.DotActivation, x.AsSpan(t * n, n), buffer + t * activationBytes);
-        var y = Enumerable.Repeat(float.NaN, tokens * rows).ToArray();
-        fixed (byte* w = weights)
-        fixed (ActivationRow* a = activations)
-        fixed (float* py = y)
-            format.MultiplyRows(path, w, rowBytes, begin, end, a, tokens, py, rows, n);
-        GC.KeepAlive(scratch);
-        return y;
+        return RowProductHarness.Run(format.DotActivation, x, tokens, n, rows, (a, y) =>
+        {
+            fixed (byte* w = weights) format.MultiplyRows(path, w, rowBytes, begin, end, a, tokens, y, rows, n);
+        });
     }
 }
