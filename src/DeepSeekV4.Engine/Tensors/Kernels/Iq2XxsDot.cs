@@ -9,7 +9,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// IQ2_XXS · Q8_K: per 32 elements, ls = 2s + 1 times Σ grid·sign·qx (signs applied to the activations);
 /// block value d·dx·Σ, row total × 1/8.
 /// </summary>
-internal unsafe struct Iq2XxsDot : ISuperBlockCodes
+internal unsafe struct Iq2XxsDot : ISuperBlockCodes, ISignedGrid
 {
     public static int BlockBytes => 66;
 
@@ -61,35 +61,28 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums) =>
         IqSignMasks.IsSupported && AvxVnni.IsSupported ? ByteSigns(w, x, groupSums) : TableSigns(w, x, groupSums);
 
-    /// <summary>Σ grid · signed x of group ib, as eight int32 lanes (vpdpbusd).</summary>
+    /// <summary>The 256-bit kernel with AVX-512 VBMI and AVX-VNNI (<see cref="SignedGridDot"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> GroupDot(byte* w, int ib, sbyte* x, ulong* grids, in IqSignMasks signMasks)
-    {
-        var grid = Grid(w, ib, grids);
-        var signs = signMasks.Of(*(uint*)(w + 6 + 8 * ib));
-        return AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, grid, ApplySigns(Load(x + 32 * ib), signs));
-    }
+    internal static BlockSums ByteSigns(byte* w, sbyte* x, short* groupSums) => SignedGridDot.Run<Iq2XxsDot>(w, x);
+
+    public static void* Grids => IqTables.Iq2XxsGrid;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<byte> Grid(byte* w, int ib, void* grids) => Grid(w, ib, (ulong*)grids);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint SignWord(byte* w, int ib) => *(uint*)(w + 6 + 8 * ib);
 
     /// <summary>
-    /// The 256-bit kernel with AVX-512 VBMI and AVX-VNNI: sign masks from <see cref="IqSignMasks"/>, one vpdpbusd per
-    /// group, and the eight scales applied once per super-block to the eight group sums (vpmulld).
+    /// The groups' second words (scale in bits 28..31) are the odd 32-bit words from w + 2; vshufps takes them as groups
+    /// (0, 1, 4, 5 | 2, 3, 6, 7), vpermd restores the order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static BlockSums ByteSigns(byte* w, sbyte* x, short* groupSums)
+    public static Vector256<uint> ScaleWords(byte* w)
     {
-        ulong* grids = IqTables.Iq2XxsGrid; // read once: not re-checked per group
-        var signMasks = IqSignMasks.Load();
-        var sums = SimdInt8.Sum8(
-            GroupDot(w, 0, x, grids, signMasks), GroupDot(w, 1, x, grids, signMasks),
-            GroupDot(w, 2, x, grids, signMasks), GroupDot(w, 3, x, grids, signMasks),
-            GroupDot(w, 4, x, grids, signMasks), GroupDot(w, 5, x, grids, signMasks),
-            GroupDot(w, 6, x, grids, signMasks), GroupDot(w, 7, x, grids, signMasks));
-        // The groups' second words (scale in bits 28..31) are the odd 32-bit words from w + 2; vshufps takes them as
-        // groups (0, 1, 4, 5 | 2, 3, 6, 7), vpermd restores the order.
         var first = Avx.LoadVector256(w + 2).AsSingle();
         var second = Avx.LoadVector256(w + 34).AsSingle();
-        var aux = Avx2.PermuteVar8x32(Avx.Shuffle(first, second, 0b11_01_11_01).AsInt32(), Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
-        return new BlockSums(Vector256.Sum(sums * IqSignMasks.OddScales(aux.AsUInt32())), 0);
+        return Avx2.PermuteVar8x32(Avx.Shuffle(first, second, 0b11_01_11_01).AsInt32(), Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7)).AsUInt32();
     }
 
     /// <summary>The 256-bit kernel with the sign masks looked up one 8-byte mask at a time.</summary>

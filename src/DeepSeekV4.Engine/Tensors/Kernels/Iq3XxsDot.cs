@@ -9,7 +9,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// IQ3_XXS · Q8_K: two 4-value grid entries and one 7-bit sign index per 8 elements, odd scale 2s + 1 per 32;
 /// block value d·dx·Σ, row total × 1/4.
 /// </summary>
-internal unsafe struct Iq3XxsDot : ISuperBlockCodes
+internal unsafe struct Iq3XxsDot : ISuperBlockCodes, ISignedGrid
 {
     public static int BlockBytes => 98;
 
@@ -40,9 +40,8 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<byte> Grid, Vector256<sbyte> Signs, int Scale) Group(byte* w, int ib, uint* g, ulong* signTable)
     {
-        byte* q = w + 2 + 8 * ib;
-        var grid = Vector256.Create(g[q[0]], g[q[1]], g[q[2]], g[q[3]], g[q[4]], g[q[5]], g[q[6]], g[q[7]]).AsByte();
-        uint aux = *(uint*)(w + 66 + 4 * ib);
+        var grid = Grid(w, ib, g);
+        uint aux = SignWord(w, ib);
         var signs = Vector256.Create(signTable[aux & 127], signTable[(aux >> 7) & 127], signTable[(aux >> 14) & 127], signTable[(aux >> 21) & 127]).AsSByte();
         return (grid, signs, 2 * (int)(aux >> 28) + 1);
     }
@@ -51,32 +50,26 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums) =>
         IqSignMasks.IsSupported && AvxVnni.IsSupported ? ByteSigns(w, x, groupSums) : TableSigns(w, x, groupSums);
 
-    /// <summary>Σ grid · signed x of group ib, as eight int32 lanes (vpdpbusd).</summary>
+    /// <summary>The 256-bit kernel with AVX-512 VBMI and AVX-VNNI (<see cref="SignedGridDot"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> GroupDot(byte* w, int ib, sbyte* x, uint* g, in IqSignMasks signMasks)
+    internal static BlockSums ByteSigns(byte* w, sbyte* x, short* groupSums) => SignedGridDot.Run<Iq3XxsDot>(w, x);
+
+    public static void* Grids => IqTables.Iq3XxsGrid;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<byte> Grid(byte* w, int ib, void* grids)
     {
+        uint* g = (uint*)grids;
         byte* q = w + 2 + 8 * ib;
-        var grid = Vector256.Create(g[q[0]], g[q[1]], g[q[2]], g[q[3]], g[q[4]], g[q[5]], g[q[6]], g[q[7]]).AsByte();
-        var signs = signMasks.Of(*(uint*)(w + 66 + 4 * ib));
-        return AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, grid, ApplySigns(Load(x + 32 * ib), signs));
+        return Vector256.Create(g[q[0]], g[q[1]], g[q[2]], g[q[3]], g[q[4]], g[q[5]], g[q[6]], g[q[7]]).AsByte();
     }
 
-    /// <summary>
-    /// The 256-bit kernel with AVX-512 VBMI and AVX-VNNI: sign masks from <see cref="IqSignMasks"/>, one vpdpbusd per
-    /// group, and the eight scales applied once per super-block to the eight group sums (vpmulld).
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static BlockSums ByteSigns(byte* w, sbyte* x, short* groupSums)
-    {
-        uint* grids = IqTables.Iq3XxsGrid; // read once: not re-checked per group
-        var signMasks = IqSignMasks.Load();
-        var sums = SimdInt8.Sum8(
-            GroupDot(w, 0, x, grids, signMasks), GroupDot(w, 1, x, grids, signMasks),
-            GroupDot(w, 2, x, grids, signMasks), GroupDot(w, 3, x, grids, signMasks),
-            GroupDot(w, 4, x, grids, signMasks), GroupDot(w, 5, x, grids, signMasks),
-            GroupDot(w, 6, x, grids, signMasks), GroupDot(w, 7, x, grids, signMasks));
-        return new BlockSums(Vector256.Sum(sums * IqSignMasks.OddScales(Avx.LoadVector256((uint*)(w + 66)))), 0);
-    }
+    public static uint SignWord(byte* w, int ib) => *(uint*)(w + 66 + 4 * ib);
+
+    /// <summary>The eight groups' scale words lie together after the grid indices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> ScaleWords(byte* w) => Avx.LoadVector256((uint*)(w + 66));
 
     /// <summary>The 256-bit kernel with the sign masks looked up one 8-byte mask at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
