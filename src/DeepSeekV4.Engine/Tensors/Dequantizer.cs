@@ -20,6 +20,7 @@ public static class Dequantizer
 
     private static BlockFormat?[] BuildTable(BlockFormat[] formats)
     {
+        Kernels.KernelStatics.Initialize(); // before the formats' kernels are first compiled
         var table = new BlockFormat?[formats.Max(f => (int)f.Type) + 1];
         foreach (var f in formats) table[(int)f.Type] = f;
         return table;

@@ -59,9 +59,9 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes, ISignedGrid
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums) =>
-        IqSignMasks.IsSupported && AvxVnni.IsSupported ? ByteSigns(w, x, groupSums) : TableSigns(w, x, groupSums);
+        IqSignMasks.IsSupported ? ByteSigns(w, x, groupSums) : TableSigns(w, x, groupSums);
 
-    /// <summary>The 256-bit kernel with AVX-512 VBMI and AVX-VNNI (<see cref="SignedGridDot"/>).</summary>
+    /// <summary>The AVX-512 BW + VBMI kernel (<see cref="SignedGridDot"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static BlockSums ByteSigns(byte* w, sbyte* x, short* groupSums) => SignedGridDot.Run<Iq2XxsDot>(w, x);
 

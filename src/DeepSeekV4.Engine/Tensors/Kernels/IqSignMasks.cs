@@ -40,6 +40,35 @@ internal readonly unsafe struct IqSignMasks
         return Vector256.Equals(spread & bit, bit).AsSByte();
     }
 
+    /// <summary>
+    /// The sign bytes of a whole super-block: byte 8g + j (j &lt; 4) is the ksigns entry of the j-th 7-bit index in group g's
+    /// word. vpmultishiftqb cuts the four 7-bit fields out of each zero-extended word, one vpermi2b looks all 32 up.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<byte> SuperBlockSigns(Vector256<uint> words)
+    {
+        var fields = Avx512Vbmi.MultiShift(Vector512.Create(0x00000000_15_0E_07_00UL).AsByte(), Avx512F.ConvertToVector512UInt64(words));
+        return Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(IqTables.KSigns), fields, Vector512.Load(IqTables.KSigns + 64));
+    }
+
+    /// <summary>
+    /// x (the 64 activations of groups 2p and 2p + 1) negated where <paramref name="signs"/> (from
+    /// <see cref="SuperBlockSigns"/>) has the element's bit set: element e takes bit e % 8 of sign byte 8·(2p + e / 32) + (e % 32) / 8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<sbyte> ApplyPairSigns(Vector512<byte> signs, int p, Vector512<sbyte> x)
+    {
+        var spread = Avx512Vbmi.PermuteVar64x8(signs, PairSpread + Vector512.Create((byte)(16 * p)));
+        var bit = Vector512.Create(0x8040201008040201UL).AsByte();
+        return Vector512.ConditionalSelect(Vector512.Equals(spread & bit, bit).AsSByte(), -x, x);
+    }
+
+    private static Vector512<byte> PairSpread
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11);
+    }
+
     /// <summary>The odd scales 2·(word &gt;&gt; 28) + 1 of eight consecutive 32-bit words, as int32 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> OddScales(Vector256<uint> words) => Avx2.ShiftRightLogical(words, 28).AsInt32() * 2 + Vector256<int>.One;
