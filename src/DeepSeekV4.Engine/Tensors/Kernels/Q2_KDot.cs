@@ -52,7 +52,7 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
     public static BlockSums Avx2Path(byte* w, sbyte* x, short* groupSums) =>
-        AvxVnni.IsSupported ? Vnni(w, x, groupSums) : Pairs(w, x, groupSums);
+        Avx512BW.IsSupported ? Wide(w, x, groupSums) : AvxVnni.IsSupported ? Vnni(w, x, groupSums) : Pairs(w, x, groupSums);
 
     /// <summary>Without AVX-VNNI: vpmaddubsw pairs, then vpmaddwd with the int16 scales.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -103,23 +103,34 @@ internal unsafe struct Q2_KDot : ISuperBlockCodes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
-    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
+    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums) => Wide(w, x, groupSums);
+
+    /// <summary>
+    /// 512-bit: each half's 32 code bytes and the same shifted by 2 give the codes of 64 consecutive elements, whose four
+    /// groups of 16 take scales 4k .. 4k + 3 (picked per 16-bit lane with vpermw); vpmaddubsw, then vpmaddwd by the scales.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums Wide(byte* w, sbyte* x, short* groupSums)
     {
-        var acc = Vector512<int>.Zero;
         var three = Vector512.Create((byte)3);
+        var scales = (Avx2.ConvertToVector256Int16(Sse2.LoadVector128(w)) & Vector256.Create((short)0x0F)).ToVector512Unsafe();
+        var acc = Vector512<int>.Zero;
         for (int h = 0; h < 2; h++)
         {
             var q256 = Avx.LoadVector256(w + 16 + 32 * h);
             var q = SimdInt8.Join(q256, Avx2.ShiftRightLogical(q256.AsUInt16(), 2).AsByte());
-            for (int j = 0; j < 4; j += 2)
-            {
-                int s = 8 * h + 2 * j;
-                acc = AddScaled(acc, q & three, Load2(x + 128 * h + 32 * j, x + 128 * h + 32 * j + 32),
-                    Scales(w[s] & 0xF, w[s + 1] & 0xF, w[s + 2] & 0xF, w[s + 3] & 0xF));
-                q = Avx512BW.ShiftRightLogical(q.AsUInt16(), 4).AsByte();
-            }
+            acc = AddScaled(acc, q & three, Vector512.Load(x + 128 * h), Avx512BW.PermuteVar32x16(scales, ScaleLanes + Vector512.Create((short)(8 * h))));
+            q = Avx512BW.ShiftRightLogical(q.AsUInt16(), 4).AsByte();
+            acc = AddScaled(acc, q & three, Vector512.Load(x + 128 * h + 64), Avx512BW.PermuteVar32x16(scales, ScaleLanes + Vector512.Create((short)(8 * h + 4))));
         }
         return new BlockSums(Vector512.Sum(acc), MinsSimd(w, groupSums));
+    }
+
+    /// <summary>int16 lane i of 64 elements belongs to group i / 8.</summary>
+    private static Vector512<short> ScaleLanes
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, (short)3);
     }
 
     public static CodeScaling Scaling => CodeScaling.InCodes;

@@ -5,7 +5,7 @@ using DeepSeekV4.Engine.Tensors.Kernels;
 namespace DeepSeekV4.Engine.Tests.Tensors.Kernels;
 
 /// <summary>
-/// Super-block kernels with more than one 256-bit variant (chosen by CPU feature inside the Avx2 path) against the
+/// Super-block kernels with more than one variant (chosen by CPU feature inside the Avx2 path: 256-bit, or 512-bit where AVX-512 is present) against the
 /// portable kernel, block by block: the integer sums must be equal. The path tests reach only the variant this CPU
 /// selects; these reach every variant it can run.
 /// </summary>
@@ -17,6 +17,7 @@ public unsafe class KernelVariantTests
         if (!Avx2.IsSupported) return;
         Compare(GgmlType.Q2_K, 84, &Q2_KDot.Portable, &Q2_KDot.Pairs);
         if (AvxVnni.IsSupported) Compare(GgmlType.Q2_K, 84, &Q2_KDot.Portable, &Q2_KDot.Vnni);
+        if (Avx512BW.IsSupported) Compare(GgmlType.Q2_K, 84, &Q2_KDot.Portable, &Q2_KDot.Wide);
     }
 
     [Fact]
@@ -24,7 +25,7 @@ public unsafe class KernelVariantTests
     {
         if (!Avx2.IsSupported) return;
         Compare(GgmlType.IQ2_XXS, 66, &Iq2XxsDot.Portable, &Iq2XxsDot.TableSigns);
-        if (IqSignMasks.IsSupported && AvxVnni.IsSupported) Compare(GgmlType.IQ2_XXS, 66, &Iq2XxsDot.Portable, &Iq2XxsDot.ByteSigns);
+        if (IqSignMasks.IsSupported) Compare(GgmlType.IQ2_XXS, 66, &Iq2XxsDot.Portable, &Iq2XxsDot.ByteSigns);
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public unsafe class KernelVariantTests
     {
         if (!Avx2.IsSupported) return;
         Compare(GgmlType.IQ3_XXS, 98, &Iq3XxsDot.Portable, &Iq3XxsDot.TableSigns);
-        if (IqSignMasks.IsSupported && AvxVnni.IsSupported) Compare(GgmlType.IQ3_XXS, 98, &Iq3XxsDot.Portable, &Iq3XxsDot.ByteSigns);
+        if (IqSignMasks.IsSupported) Compare(GgmlType.IQ3_XXS, 98, &Iq3XxsDot.Portable, &Iq3XxsDot.ByteSigns);
     }
 
     [Fact]
