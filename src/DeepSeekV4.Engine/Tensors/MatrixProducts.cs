@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Compute;
 using DeepSeekV4.Engine.Tensors.Formats;
 using DeepSeekV4.Engine.Tensors.Kernels;
@@ -19,9 +20,10 @@ public static unsafe class MatrixProducts
     /// <summary>Rows per chunk are a multiple of this, so that threads never write the same cache line of y.</summary>
     private const int RowAlignment = 16;
 
-    [ThreadStatic] private static ScratchBuffer? _activationScratch;
-    [ThreadStatic] private static ActivationRow[]? _activationRows;
     [ThreadStatic] private static ProductJob? _job;
+
+    /// <summary>One product of <see cref="MatMulMany"/>: its weights, where its input rows start in x, how many, and where its output starts in y.</summary>
+    public readonly record struct ProductPart(TensorView Weight, int InputOffset, int Tokens, int OutputOffset);
 
     /// <summary>y[r] = Σ_i W[r, i] · x[i] for r in [0, W.RowCount).</summary>
     public static void MatVec(TensorView weight, ReadOnlySpan<float> x, Span<float> y)
@@ -61,102 +63,191 @@ public static unsafe class MatrixProducts
             return FloatDots.Run<F32Row>(KernelIsa.Selected, (byte*)pa, pb, a.Length);
     }
 
+    /// <summary>
+    /// Several independent products in one pass over the pool: for each part, Y = W · X with X the part's
+    /// <see cref="ProductPart.Tokens"/> rows of x from <see cref="ProductPart.InputOffset"/> and Y written to y from
+    /// <see cref="ProductPart.OutputOffset"/> (row-major, as <see cref="MatMul"/>). Parts that read the same rows of x
+    /// share one conversion of them. Each result equals <see cref="MatMul"/> of its part bit for bit; one call instead of
+    /// one per part saves a hand-over to the pool threads and its wait for the slowest chunk per part.
+    /// </summary>
+    public static void MatMulMany(ReadOnlySpan<ProductPart> parts, ReadOnlySpan<float> x, Span<float> y)
+    {
+        foreach (var part in parts)
+        {
+            if (part.InputOffset < 0 || part.OutputOffset < 0) throw new ArgumentOutOfRangeException(nameof(parts), $"'{part.Weight.Name}': negative offset");
+            CheckShapes(part.Weight, x.Length - part.InputOffset, part.Tokens, (long)y.Length - part.OutputOffset);
+        }
+        var job = _job ??= new ProductJob();
+        fixed (float* px = x)
+        fixed (float* py = y)
+        {
+            foreach (var part in parts)
+            {
+                var weight = part.Weight;
+                if (part.Tokens > 0 && weight.RowCount > 0)
+                    job.Add(weight, px + part.InputOffset, part.Tokens, py + part.OutputOffset, 0, (int)weight.RowCount, (int)weight.RowCount);
+            }
+            job.Run();
+        }
+    }
+
     private static void Multiply(TensorView weight, ReadOnlySpan<float> x, int tokens, Span<float> y, int firstRow, int rowCount, int outputs)
     {
         if (rowCount == 0 || tokens == 0) return;
-        if (weight.IsInterleaved && (firstRow % InterleavedQ8_0.Rows != 0 || rowCount % InterleavedQ8_0.Rows != 0))
-            throw new ArgumentException($"rows [{firstRow}, {firstRow + rowCount}) of interleaved tensor '{weight.Name}' do not start and end on groups of {InterleavedQ8_0.Rows}");
-        var format = Dequantizer.FormatOf(weight.Type);
-        int n = weight.RowLength;
-        var activationType = GgmlTypeInfo.Of(format.DotActivation);
-        if (n % activationType.BlockSize != 0)
-            throw new NotSupportedException($"'{weight.Name}': rows of {n} elements cannot be paired with {activationType.Name} activations");
-        var activations = PrepareActivations(format.DotActivation, x, tokens, n);
-
         var job = _job ??= new ProductJob();
-        fixed (ActivationRow* a = activations)
+        fixed (float* px = x)
         fixed (float* py = y)
         {
-            job.Set(format, weight, a, tokens, py, outputs, firstRow, rowCount);
-            long bytes = (long)rowCount * weight.RowBytes;
-            var pool = WorkerPool.Default;
-            if (bytes < ParallelThresholdBytes || pool.ThreadCount == 1)
-            {
-                job.RunRows(firstRow, firstRow + rowCount);
-            }
-            else
-            {
-                // Several chunks per thread keep every core busy when some run slower; chunk rows stay cache-line aligned.
-                int chunkRows = Math.Max(RowAlignment, (rowCount / (pool.ThreadCount * 4) + RowAlignment - 1) / RowAlignment * RowAlignment);
-                job.ChunkRows = chunkRows;
-                pool.Run(job, (rowCount + chunkRows - 1) / chunkRows);
-            }
-            job.Clear();
+            job.Add(weight, px, tokens, py, firstRow, rowCount, outputs);
+            job.Run();
         }
     }
 
-    /// <summary>X converted row by row to the kernel's activation encoding (float32 rows are copied as they are).</summary>
-    private static ActivationRow[] PrepareActivations(GgmlType encoding, ReadOnlySpan<float> x, int tokens, int n)
-    {
-        int rowBytes = (ActivationRow.BufferBytes(encoding, n) + 63) & ~63;
-        byte* buffer = (_activationScratch ??= new()).Get((long)tokens * rowBytes);
-        var rows = _activationRows;
-        if (rows == null || rows.Length < tokens) _activationRows = rows = new ActivationRow[Math.Max(tokens, 16)];
-        for (int t = 0; t < tokens; t++) rows[t] = ActivationRow.Quantize(encoding, x.Slice(t * n, n), buffer + (long)t * rowBytes);
-        return rows;
-    }
-
-    /// <summary>The state of one product, shared with the pool threads while it runs (pointers are pinned by the caller).</summary>
+    /// <summary>
+    /// The products of one call, shared with the pool threads while it runs (pointers are pinned by the caller): each
+    /// part's rows are cut into chunks, numbered across the parts.
+    /// </summary>
     private sealed class ProductJob : IChunkedWork
     {
-        private BlockFormat? _format;
-        private KernelPath _path;
-        private byte* _weights;
-        private int _weightRowBytes;
+        private struct Part
+        {
+            public BlockFormat Format;
+            public KernelPath Path;
+            public byte* Weights;
+            public int WeightRowBytes;
+            public int N;
+            public float* X;
+            public GgmlType Encoding;
+            public int ActivationIndex;
+            public int Tokens;
+            public float* Y;
+            public int Outputs;
+            public int FirstRow;
+            public int EndRow;
+            public bool Interleaved;
+            public int ChunkRows;
+            public int FirstChunk;
+        }
+
+        private Part[] _parts = new Part[4];
+        private int _count;
         private ActivationRow* _activations;
-        private int _tokens;
-        private float* _y;
-        private int _outputs;
-        private int _n;
-        private int _firstRow;
-        private int _endRow;
-        private bool _interleaved;
-        public int ChunkRows;
+        private readonly ScratchBuffer _activationScratch = new();
+        private ActivationRow[] _activationRows = GC.AllocateArray<ActivationRow>(16, pinned: true);
 
-        public void Set(BlockFormat format, TensorView weight, ActivationRow* activations, int tokens, float* y, int outputs, int firstRow, int rowCount)
+        public void Add(TensorView weight, float* x, int tokens, float* y, int firstRow, int rowCount, int outputs)
         {
-            _format = format;
-            _path = format.KernelPath;
-            _weights = (byte*)weight.Address;
-            _weightRowBytes = weight.RowBytes;
-            _n = weight.RowLength;
-            _activations = activations;
-            _tokens = tokens;
-            _y = y;
-            _outputs = outputs;
-            _firstRow = firstRow;
-            _endRow = firstRow + rowCount;
-            _interleaved = weight.IsInterleaved;
+            if (weight.IsInterleaved && (firstRow % InterleavedQ8_0.Rows != 0 || rowCount % InterleavedQ8_0.Rows != 0))
+                throw new ArgumentException($"rows [{firstRow}, {firstRow + rowCount}) of interleaved tensor '{weight.Name}' do not start and end on groups of {InterleavedQ8_0.Rows}");
+            var format = Dequantizer.FormatOf(weight.Type);
+            int n = weight.RowLength;
+            var activationType = GgmlTypeInfo.Of(format.DotActivation);
+            if (n % activationType.BlockSize != 0)
+                throw new NotSupportedException($"'{weight.Name}': rows of {n} elements cannot be paired with {activationType.Name} activations");
+            if (_count == _parts.Length) Array.Resize(ref _parts, 2 * _count);
+            _parts[_count++] = new Part
+            {
+                Format = format, Path = format.KernelPath, Weights = (byte*)weight.Address, WeightRowBytes = weight.RowBytes, N = n,
+                X = x, Encoding = format.DotActivation, Tokens = tokens, Y = y, Outputs = outputs,
+                FirstRow = firstRow, EndRow = firstRow + rowCount, Interleaved = weight.IsInterleaved,
+            };
         }
 
-        public void Clear()
+        /// <summary>Converts the activations, runs every part (over the pool when they are large enough) and forgets them.</summary>
+        public void Run()
         {
-            _format = null;
-            _weights = null;
-            _activations = null;
-            _y = null;
+            try
+            {
+                if (_count == 0) return;
+                PrepareActivations();
+                var pool = WorkerPool.Default;
+                long bytes = 0;
+                for (int i = 0; i < _count; i++) bytes += (long)(_parts[i].EndRow - _parts[i].FirstRow) * _parts[i].WeightRowBytes;
+                if (bytes < ParallelThresholdBytes || pool.ThreadCount == 1)
+                {
+                    for (int i = 0; i < _count; i++) RunRows(ref _parts[i], _parts[i].FirstRow, _parts[i].EndRow);
+                    return;
+                }
+                int chunks = 0;
+                for (int i = 0; i < _count; i++)
+                {
+                    ref var part = ref _parts[i];
+                    int rowCount = part.EndRow - part.FirstRow;
+                    // Several chunks per thread keep every core busy when some run slower; chunk rows stay cache-line aligned.
+                    part.ChunkRows = Math.Max(RowAlignment, (rowCount / (pool.ThreadCount * 4) + RowAlignment - 1) / RowAlignment * RowAlignment);
+                    part.FirstChunk = chunks;
+                    chunks += (rowCount + part.ChunkRows - 1) / part.ChunkRows;
+                }
+                pool.Run(this, chunks);
+            }
+            finally
+            {
+                _count = 0;
+                _activations = null;
+            }
         }
+
+        /// <summary>X of every part converted row by row to its kernel's encoding; parts reading the same rows the same way share them.</summary>
+        private void PrepareActivations()
+        {
+            int rows = 0;
+            long bytes = 0;
+            for (int i = 0; i < _count; i++)
+            {
+                ref var part = ref _parts[i];
+                int same = SameActivations(i);
+                if (same >= 0)
+                {
+                    part.ActivationIndex = _parts[same].ActivationIndex;
+                    continue;
+                }
+                part.ActivationIndex = rows;
+                rows += part.Tokens;
+                bytes += (long)part.Tokens * RowStride(part.Encoding, part.N);
+            }
+            if (_activationRows.Length < rows) _activationRows = GC.AllocateArray<ActivationRow>(Math.Max(rows, 2 * _activationRows.Length), pinned: true);
+            byte* buffer = _activationScratch.Get(bytes);
+            for (int i = 0; i < _count; i++)
+            {
+                ref var part = ref _parts[i];
+                if (SameActivations(i) >= 0) continue;
+                int stride = RowStride(part.Encoding, part.N);
+                for (int t = 0; t < part.Tokens; t++)
+                {
+                    _activationRows[part.ActivationIndex + t] = ActivationRow.Quantize(part.Encoding, new ReadOnlySpan<float>(part.X + (long)t * part.N, part.N), buffer);
+                    buffer += stride;
+                }
+            }
+            _activations = (ActivationRow*)Unsafe.AsPointer(ref _activationRows[0]); // pinned array
+        }
+
+        private int SameActivations(int i)
+        {
+            ref var part = ref _parts[i];
+            for (int j = 0; j < i; j++)
+            {
+                ref var other = ref _parts[j];
+                if (other.X == part.X && other.Tokens == part.Tokens && other.N == part.N && other.Encoding == part.Encoding) return j;
+            }
+            return -1;
+        }
+
+        private static int RowStride(GgmlType encoding, int n) => (ActivationRow.BufferBytes(encoding, n) + 63) & ~63;
 
         public void Execute(int chunk)
         {
-            int begin = _firstRow + chunk * ChunkRows;
-            RunRows(begin, Math.Min(_endRow, begin + ChunkRows));
+            int i = _count - 1;
+            while (_parts[i].FirstChunk > chunk) i--;
+            ref var part = ref _parts[i];
+            int begin = part.FirstRow + (chunk - part.FirstChunk) * part.ChunkRows;
+            RunRows(ref part, begin, Math.Min(part.EndRow, begin + part.ChunkRows));
         }
 
-        public void RunRows(int begin, int end)
+        private void RunRows(ref Part part, int begin, int end)
         {
-            if (_interleaved) InterleavedQ8_0Products.MultiplyRows(_path, _weights, _weightRowBytes, begin, end, _activations, _tokens, _y, _outputs, _n);
-            else _format!.MultiplyRows(_path, _weights, _weightRowBytes, begin, end, _activations, _tokens, _y, _outputs, _n);
+            var activations = _activations + part.ActivationIndex;
+            if (part.Interleaved) InterleavedQ8_0Products.MultiplyRows(part.Path, part.Weights, part.WeightRowBytes, begin, end, activations, part.Tokens, part.Y, part.Outputs, part.N);
+            else part.Format.MultiplyRows(part.Path, part.Weights, part.WeightRowBytes, begin, end, activations, part.Tokens, part.Y, part.Outputs, part.N);
         }
     }
 

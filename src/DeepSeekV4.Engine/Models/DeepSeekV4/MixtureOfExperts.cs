@@ -21,10 +21,12 @@ public sealed class MixtureOfExperts
     private readonly int[] _offsets;
     private readonly int[] _members;
     private readonly float[] _memberWeights;
+    private readonly int _batchRows;
     private readonly float[] _gathered;
-    private readonly float[] _gate;
-    private readonly float[] _up;
+    private readonly float[] _gateUp; // gate outputs, then up outputs (second half)
     private readonly float[] _down;
+    private readonly Unit[] _units;
+    private readonly MatrixProducts.ProductPart[] _parts;
 
     public MixtureOfExperts(DeepSeekV4Config config, int tokens)
     {
@@ -40,10 +42,22 @@ public sealed class MixtureOfExperts
         _offsets = new int[e + 1];
         _members = new int[tokens * k];
         _memberWeights = new float[tokens * k];
-        _gathered = new float[tokens * d];
-        _gate = new float[tokens * f];
-        _up = new float[tokens * f];
-        _down = new float[tokens * d];
+        // One batch holds every routed row of a decoded token plus its shared-expert row, so a token's experts run together.
+        _batchRows = tokens + k;
+        _gathered = new float[_batchRows * d];
+        _gateUp = new float[2 * _batchRows * f];
+        _down = new float[_batchRows * d];
+        _units = new Unit[e + 1];
+        _parts = new MatrixProducts.ProductPart[2 * (e + 1)];
+    }
+
+    /// <summary>One expert of a batch: its weights, its rows of the batch, and where they start.</summary>
+    private struct Unit
+    {
+        public TensorView Gate, Up, Down;
+        public float Clamp;
+        public int Expert; // −1: the shared expert, whose rows are all the tokens
+        public int Rows, FirstRow, HiddenOffset;
     }
 
     /// <summary>output[t] = MoE(x[t]) for <paramref name="tokens"/> rows of x ([tokens × D]).</summary>
@@ -68,24 +82,80 @@ public sealed class MixtureOfExperts
         }
 
         output[..(tokens * d)].Clear();
-        for (int expert = 0; expert < e; expert++)
+        // Experts run in batches (as many as fit the buffers; every expert of a decoded token): each batch's gate and up
+        // products in one call, its down products in another. Outputs are added in expert order, then the shared expert.
+        int units = 0, rows = 0;
+        for (int expert = 0; expert <= e; expert++)
         {
-            int n = _counts[expert];
+            bool shared = expert == e;
+            if (shared && w.SharedGate is null) break;
+            int n = shared ? tokens : _counts[expert];
             if (n == 0) continue;
-            int first = _offsets[expert];
-            for (int i = 0; i < n; i++) x.Slice(_members[first + i] * d, d).CopyTo(_gathered.AsSpan(i * d, d));
-            Expert(w.Gate[expert], w.Up[expert], w.Down[expert], w.ExpertClamp, _gathered, n, _memberWeights.AsSpan(first, n));
-            for (int i = 0; i < n; i++)
+            if (rows + n > _batchRows && units > 0)
             {
-                var dst = output.Slice(_members[first + i] * d, d);
-                TensorPrimitives.Add(dst, _down.AsSpan(i * d, d), dst);
+                RunBatch(x, tokens, units, output);
+                units = rows = 0;
             }
+            _units[units++] = shared
+                ? new Unit { Gate = w.SharedGate!, Up = w.SharedUp!, Down = w.SharedDown!, Clamp = w.SharedClamp, Expert = -1, Rows = n, FirstRow = rows }
+                : new Unit { Gate = w.Gate[expert], Up = w.Up[expert], Down = w.Down[expert], Clamp = w.ExpertClamp, Expert = expert, Rows = n, FirstRow = rows };
+            rows += n;
         }
-        if (w.SharedGate is not null)
+        if (units > 0) RunBatch(x, tokens, units, output);
+    }
+
+    // Per unit: h = silu(min(gate, c)) · clamp(up, ±c) · routing weight; result = down · h, added to the unit's tokens.
+    private void RunBatch(ReadOnlySpan<float> x, int tokens, int units, Span<float> output)
+    {
+        int d = _config.HiddenSize, parts = 0, hidden = 0;
+        int upStart = _gateUp.Length / 2;
+        for (int u = 0; u < units; u++)
         {
-            x[..(tokens * d)].CopyTo(_gathered);
-            Expert(w.SharedGate, w.SharedUp!, w.SharedDown!, w.SharedClamp, _gathered, tokens, default);
-            TensorPrimitives.Add(output[..(tokens * d)], _down.AsSpan(0, tokens * d), output[..(tokens * d)]);
+            ref var unit = ref _units[u];
+            var rows = _gathered.AsSpan(unit.FirstRow * d, unit.Rows * d);
+            if (unit.Expert < 0) x[..(tokens * d)].CopyTo(rows);
+            else
+                for (int i = 0; i < unit.Rows; i++) x.Slice(_members[_offsets[unit.Expert] + i] * d, d).CopyTo(rows.Slice(i * d, d));
+            unit.HiddenOffset = hidden;
+            _parts[parts++] = new(unit.Gate, unit.FirstRow * d, unit.Rows, hidden);
+            _parts[parts++] = new(unit.Up, unit.FirstRow * d, unit.Rows, upStart + hidden);
+            hidden += unit.Rows * (int)unit.Gate.RowCount;
+        }
+        MatrixProducts.MatMulMany(_parts.AsSpan(0, parts), _gathered, _gateUp);
+
+        parts = 0;
+        for (int u = 0; u < units; u++)
+        {
+            ref var unit = ref _units[u];
+            int f = (int)unit.Gate.RowCount;
+            var g = _gateUp.AsSpan(unit.HiddenOffset, unit.Rows * f);
+            var up = _gateUp.AsSpan(upStart + unit.HiddenOffset, unit.Rows * f);
+            if (unit.Clamp > 0)
+            {
+                TensorPrimitives.Min(g, unit.Clamp, g);
+                TensorPrimitives.Clamp(up, -unit.Clamp, unit.Clamp, up);
+            }
+            for (int i = 0; i < g.Length; i++) g[i] = g[i] / (1f + MathF.Exp(-g[i])) * up[i];
+            if (unit.Expert >= 0)
+                for (int r = 0; r < unit.Rows; r++) TensorPrimitives.Multiply(g.Slice(r * f, f), _memberWeights[_offsets[unit.Expert] + r], g.Slice(r * f, f));
+            _parts[parts++] = new(unit.Down, unit.HiddenOffset, unit.Rows, unit.FirstRow * d);
+        }
+        MatrixProducts.MatMulMany(_parts.AsSpan(0, parts), _gateUp, _down);
+
+        for (int u = 0; u < units; u++)
+        {
+            ref var unit = ref _units[u];
+            var down = _down.AsSpan(unit.FirstRow * d, unit.Rows * d);
+            if (unit.Expert < 0)
+            {
+                TensorPrimitives.Add(output[..(tokens * d)], down, output[..(tokens * d)]);
+                continue;
+            }
+            for (int i = 0; i < unit.Rows; i++)
+            {
+                var dst = output.Slice(_members[_offsets[unit.Expert] + i] * d, d);
+                TensorPrimitives.Add(dst, down.Slice(i * d, d), dst);
+            }
         }
     }
 
@@ -128,25 +198,6 @@ public sealed class MixtureOfExperts
     }
 
     private static bool Taken(ReadOnlySpan<int> chosen, int j) => chosen.Contains(j);
-
-    // h = silu(min(gate, c)) · clamp(up, ±c) · weight; result = down · h into _down.
-    private void Expert(TensorView gate, TensorView up, TensorView down, float clamp, ReadOnlySpan<float> x, int n, ReadOnlySpan<float> rowWeights)
-    {
-        int d = _config.HiddenSize, f = (int)gate.RowCount;
-        var g = _gate.AsSpan(0, n * f);
-        var u = _up.AsSpan(0, n * f);
-        MatrixProducts.MatMul(gate, x[..(n * d)], n, g);
-        MatrixProducts.MatMul(up, x[..(n * d)], n, u);
-        if (clamp > 0)
-        {
-            TensorPrimitives.Min(g, clamp, g);
-            TensorPrimitives.Clamp(u, -clamp, clamp, u);
-        }
-        for (int i = 0; i < g.Length; i++) g[i] = g[i] / (1f + MathF.Exp(-g[i])) * u[i];
-        if (!rowWeights.IsEmpty)
-            for (int r = 0; r < n; r++) TensorPrimitives.Multiply(g.Slice(r * f, f), rowWeights[r], g.Slice(r * f, f));
-        MatrixProducts.MatMul(down, g, n, _down.AsSpan(0, n * d));
-    }
 
     /// <summary>sqrt(softplus(z)), softplus with PyTorch's threshold (z for z &gt; 20).</summary>
     public static float SqrtSoftplus(float z) => MathF.Sqrt(z > 20f ? z : (float)Math.Log(1.0 + Math.Exp(z)));
