@@ -118,16 +118,21 @@ internal static class AttentionLayer
             observer?.OnAttentionOutput(layer, position, ot);
         }
 
+        // The output groups' low-rank products run in one call: each group's rows are gathered group-major first, so
+        // group g reads tokens packed rows from g · tokens · groupWidth and writes them from g · tokens · rank.
         int groupWidth = c.HeadsPerGroup * hd, groups = c.OutputGroupCount, rank = c.OutputLoraRank;
-        var groupInput = ws.GroupInput.AsSpan(0, tokens * groupWidth);
-        var groupOutput = ws.GroupOutput.AsSpan(0, tokens * rank);
+        var byGroup = ws.GroupInput.AsSpan(0, groups * tokens * groupWidth);
+        var groupOutput = ws.GroupOutput.AsSpan(0, groups * tokens * rank);
         var lowRank = ws.LowRank.AsSpan(0, tokens * groups * rank);
+        var parts = ws.OutputGroupParts;
         for (int g = 0; g < groups; g++)
         {
-            for (int t = 0; t < tokens; t++) output.Slice(t * heads * hd + g * groupWidth, groupWidth).CopyTo(groupInput.Slice(t * groupWidth, groupWidth));
-            MatrixProducts.MatMul(w.OutputAGroups[g], groupInput, tokens, groupOutput);
-            for (int t = 0; t < tokens; t++) groupOutput.Slice(t * rank, rank).CopyTo(lowRank.Slice(t * groups * rank + g * rank, rank));
+            for (int t = 0; t < tokens; t++) output.Slice(t * heads * hd + g * groupWidth, groupWidth).CopyTo(byGroup.Slice((g * tokens + t) * groupWidth, groupWidth));
+            parts[g] = new(w.OutputAGroups[g], g * tokens * groupWidth, tokens, g * tokens * rank);
         }
+        MatrixProducts.MatMulMany(parts, byGroup, groupOutput);
+        for (int g = 0; g < groups; g++)
+            for (int t = 0; t < tokens; t++) groupOutput.Slice((g * tokens + t) * rank, rank).CopyTo(lowRank.Slice(t * groups * rank + g * rank, rank));
         MatrixProducts.MatMul(w.OutputB, lowRank, tokens, ws.SublayerOutput.AsSpan(0, tokens * d));
     }
 

@@ -1,3 +1,5 @@
+using DeepSeekV4.Engine.Tensors;
+
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
 /// <summary>
@@ -31,8 +33,9 @@ internal sealed class ForwardWorkspace
         IndexerQuery = new float[t * c.IndexerHeadCount * indexerDim];
         IndexerWeights = new float[t * Math.Max(c.IndexerHeadCount, 1)];
         AttentionOutput = new float[t * c.HeadCount * c.HeadDim];
-        GroupInput = new float[t * c.HeadsPerGroup * c.HeadDim];
-        GroupOutput = new float[t * c.OutputLoraRank];
+        GroupInput = new float[t * c.OutputGroupCount * c.HeadsPerGroup * c.HeadDim];
+        GroupOutput = new float[t * c.OutputGroupCount * c.OutputLoraRank];
+        OutputGroupParts = new MatrixProducts.ProductPart[c.OutputGroupCount];
         LowRank = new float[t * c.OutputGroupCount * c.OutputLoraRank];
         Entry = new float[Math.Max(c.HeadDim, indexerDim)];
         Candidates = new float[CandidateBlockRows * c.HeadDim];
@@ -71,6 +74,7 @@ internal sealed class ForwardWorkspace
     public float[] AttentionOutput { get; }
     public float[] GroupInput { get; }
     public float[] GroupOutput { get; }
+    public MatrixProducts.ProductPart[] OutputGroupParts { get; }
     public float[] LowRank { get; }
     public float[] Entry { get; }
     public float[] Candidates { get; }
