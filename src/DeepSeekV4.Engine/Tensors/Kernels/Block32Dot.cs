@@ -133,9 +133,12 @@ internal unsafe struct Q8_0Weights : IBlock32Weights
     public static int BlockBytes => 34;
     public static int Code(byte* block, int j) => (sbyte)block[2 + j];
     public static float Scale(byte* block) => HalfVector.ToSingle(*(ushort*)block);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<sbyte> Codes(byte* block) => Avx.LoadVector256((sbyte*)(block + 2));
     public static int BiasShift => 7;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<byte> BiasedCodes(byte* block) => Avx.LoadVector256(block + 2) ^ Vector256.Create((byte)0x80);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(Block32Scales.Q8_0(b));
 }
 
@@ -145,15 +148,18 @@ internal unsafe struct Q4_0Weights : IBlock32Weights
     public static int Code(byte* block, int j) => (j < 16 ? block[2 + j] & 0xF : block[2 + j - 16] >> 4) - 8;
     public static float Scale(byte* block) => HalfVector.ToSingle(*(ushort*)block);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<sbyte> Codes(byte* block) => BiasedCodes(block).AsSByte() - Vector256.Create((sbyte)8);
     public static int BiasShift => 3;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<byte> BiasedCodes(byte* block)
     {
         var q = Sse2.LoadVector128(block + 2);
         return Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Scales8(byte* b) => HalfVector.ToSingle(Block32Scales.Q4_0(b));
 }
 
@@ -168,19 +174,29 @@ internal unsafe struct Mxfp4Weights : IBlock32Weights
     public static int Code(byte* block, int j) => Values[j < 16 ? block[1 + j] & 0xF : block[1 + j - 16] >> 4];
     public static float Scale(byte* block) => E8M0[*block];
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<sbyte> Codes(byte* block) => Avx2.Shuffle(Table, Nibbles(block).AsSByte());
     public static int BiasShift => 7;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<byte> BiasedCodes(byte* block) => Avx2.Shuffle(BiasedTable, Nibbles(block));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<byte> Nibbles(byte* block)
     {
         var q = Sse2.LoadVector128(block + 1);
         return Vector256.Create(q, Sse2.ShiftRightLogical(q.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
     }
 
+    /// <summary>
+    /// Half the E8M0 scale, as ggml's table holds it, computed from the exponent byte e: 2^(e − 128), i.e. float bits
+    /// (e − 1) &lt;&lt; 23 for e ≥ 2 and the subnormals 0x00200000 &lt;&lt; e below.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Scales8(byte* b)
     {
-        var e = Avx2.GatherVector256((int*)b, Vector256.Create(0, 17, 34, 51, 68, 85, 102, 119), 1) & Vector256.Create(0xFF);
-        fixed (float* table = E8M0) return Avx2.GatherVector256(table, e, 4);
+        var e = Block32Scales.Mxfp4(b);
+        var normal = (e - Vector256<uint>.One) << 23;
+        var subnormal = Avx2.ShiftLeftLogicalVariable(Vector256.Create(0x00200000u), e);
+        return Vector256.ConditionalSelect(Vector256.LessThan(e, Vector256.Create(2u)), subnormal, normal).AsSingle();
     }
 }

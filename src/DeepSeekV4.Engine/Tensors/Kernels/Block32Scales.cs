@@ -37,6 +37,18 @@ internal static unsafe class Block32Scales
         return Avx2.ConvertToVector256Int32(words.GetLower().GetLower()).AsUInt32();
     }
 
+    /// <summary>MXFP4: blocks 17 bytes apart, each opening with its E8M0 exponent byte; all 8 lie in the first 128 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> Mxfp4(byte* blocks)
+    {
+        if (!Avx512Vbmi.IsSupported) return Avx2.GatherVector256((uint*)blocks, Vector256.Create(0, 17, 34, 51, 68, 85, 102, 119), 1) & Vector256.Create(0xFFu);
+        var bytes = Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(blocks),
+            Vector512.Create((byte)0, 17, 34, 51, 68, 85, 102, 119, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            Vector512.Load(blocks + 64));
+        return Avx2.ConvertToVector256Int32(bytes.GetLower().GetLower()).AsUInt32();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Gather(byte* blocks, int blockBytes) =>
         Avx2.GatherVector256((uint*)blocks, Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * blockBytes, 1) & Vector256.Create(0xFFFFu);
