@@ -81,13 +81,20 @@ public static unsafe class MatrixProducts
         fixed (float* px = x)
         fixed (float* py = y)
         {
-            foreach (var part in parts)
+            try
             {
-                var weight = part.Weight;
-                if (part.Tokens > 0 && weight.RowCount > 0)
-                    job.Add(weight, px + part.InputOffset, part.Tokens, py + part.OutputOffset, 0, (int)weight.RowCount, (int)weight.RowCount);
+                foreach (var part in parts)
+                {
+                    var weight = part.Weight;
+                    if (part.Tokens > 0 && weight.RowCount > 0)
+                        job.Add(weight, px + part.InputOffset, part.Tokens, py + part.OutputOffset, 0, (int)weight.RowCount, (int)weight.RowCount);
+                }
+                job.Run();
             }
-            job.Run();
+            finally
+            {
+                job.Reset(); // also after a refused part: nothing of this call may reach the next
+            }
         }
     }
 
@@ -98,8 +105,15 @@ public static unsafe class MatrixProducts
         fixed (float* px = x)
         fixed (float* py = y)
         {
-            job.Add(weight, px, tokens, py, firstRow, rowCount, outputs);
-            job.Run();
+            try
+            {
+                job.Add(weight, px, tokens, py, firstRow, rowCount, outputs);
+                job.Run();
+            }
+            finally
+            {
+                job.Reset();
+            }
         }
     }
 
@@ -153,38 +167,37 @@ public static unsafe class MatrixProducts
             };
         }
 
-        /// <summary>Converts the activations, runs every part (over the pool when they are large enough) and forgets them.</summary>
+        /// <summary>Forgets the parts (their pointers are valid only during the call that added them).</summary>
+        public void Reset()
+        {
+            _count = 0;
+            _activations = null;
+        }
+
+        /// <summary>Converts the activations and runs every part, over the pool when they are large enough.</summary>
         public void Run()
         {
-            try
+            if (_count == 0) return;
+            PrepareActivations();
+            var pool = WorkerPool.Default;
+            long bytes = 0;
+            for (int i = 0; i < _count; i++) bytes += (long)(_parts[i].EndRow - _parts[i].FirstRow) * _parts[i].WeightRowBytes;
+            if (bytes < ParallelThresholdBytes || pool.ThreadCount == 1)
             {
-                if (_count == 0) return;
-                PrepareActivations();
-                var pool = WorkerPool.Default;
-                long bytes = 0;
-                for (int i = 0; i < _count; i++) bytes += (long)(_parts[i].EndRow - _parts[i].FirstRow) * _parts[i].WeightRowBytes;
-                if (bytes < ParallelThresholdBytes || pool.ThreadCount == 1)
-                {
-                    for (int i = 0; i < _count; i++) RunRows(ref _parts[i], _parts[i].FirstRow, _parts[i].EndRow);
-                    return;
-                }
-                int chunks = 0;
-                for (int i = 0; i < _count; i++)
-                {
-                    ref var part = ref _parts[i];
-                    int rowCount = part.EndRow - part.FirstRow;
-                    // Several chunks per thread keep every core busy when some run slower; chunk rows stay cache-line aligned.
-                    part.ChunkRows = Math.Max(RowAlignment, (rowCount / (pool.ThreadCount * 4) + RowAlignment - 1) / RowAlignment * RowAlignment);
-                    part.FirstChunk = chunks;
-                    chunks += (rowCount + part.ChunkRows - 1) / part.ChunkRows;
-                }
-                pool.Run(this, chunks);
+                for (int i = 0; i < _count; i++) RunRows(ref _parts[i], _parts[i].FirstRow, _parts[i].EndRow);
+                return;
             }
-            finally
+            int chunks = 0;
+            for (int i = 0; i < _count; i++)
             {
-                _count = 0;
-                _activations = null;
+                ref var part = ref _parts[i];
+                int rowCount = part.EndRow - part.FirstRow;
+                // Several chunks per thread keep every core busy when some run slower; chunk rows stay cache-line aligned.
+                part.ChunkRows = Math.Max(RowAlignment, (rowCount / (pool.ThreadCount * 4) + RowAlignment - 1) / RowAlignment * RowAlignment);
+                part.FirstChunk = chunks;
+                chunks += (rowCount + part.ChunkRows - 1) / part.ChunkRows;
             }
+            pool.Run(this, chunks);
         }
 
         /// <summary>X of every part converted row by row to its kernel's encoding; parts reading the same rows the same way share them.</summary>

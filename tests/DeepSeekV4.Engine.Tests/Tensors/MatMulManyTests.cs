@@ -84,4 +84,24 @@ public class MatMulManyTests
         Assert.Contains("w_past", tooFarOut.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => MatrixProducts.MatMulMany([new(buffer.View, -1, 1, 0)], x, y));
     }
+
+    [Fact]
+    public void APartRefusedAfterOthersWereAcceptedLeavesNothingForTheNextCall()
+    {
+        using var good = new NativeTensorBuffer("w_good", GgmlType.Q8_0, [64, 8]);
+        using var odd = new NativeTensorBuffer("w_odd", GgmlType.I32, [64, 8]); // integers: no product kernel
+        var random = new Random(3);
+        SyntheticBlocks.Fill(GgmlType.Q8_0, good.Bytes, random);
+        var x = Enumerable.Range(0, 128).Select(_ => SyntheticBlocks.Gaussian(random)).ToArray();
+        var y = new float[16];
+        Assert.Throws<NotSupportedException>(() => MatrixProducts.MatMulMany([new(good.View, 0, 1, 0), new(odd.View, 0, 1, 8)], x, y));
+
+        var alone = new float[8];
+        Array.Fill(y, float.NaN);
+        MatrixProducts.MatVec(good.View, x.AsSpan(0, 64), alone);
+        MatrixProducts.MatMulMany([new(good.View, 64, 1, 8)], x, y);
+        Assert.All(y.Take(8), v => Assert.True(float.IsNaN(v))); // the refused call's part did not run again
+        MatrixProducts.MatVec(good.View, x.AsSpan(64, 64), alone);
+        Assert.Equal(alone, y.Skip(8).ToArray());
+    }
 }
