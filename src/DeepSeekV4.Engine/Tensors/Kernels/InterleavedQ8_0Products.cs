@@ -68,21 +68,36 @@ internal static unsafe class InterleavedQ8_0Products
         int b = 0;
         for (; b + 2 <= blocks; b += 2)
         {
-            even = Block<C>(even, group + (long)b * GroupBlockBytes, x, b);
-            odd = Block<C>(odd, group + (long)(b + 1) * GroupBlockBytes, x, b + 1);
+            byte* first = group + (long)b * GroupBlockBytes;
+            var (evenScales, oddScales) = PairScales(first);
+            even = Block<C>(even, first, evenScales, x, b);
+            odd = Block<C>(odd, first + GroupBlockBytes, oddScales, x, b + 1);
         }
-        if (b < blocks) even = Block<C>(even, group + (long)b * GroupBlockBytes, x, b);
+        if (b < blocks) even = Block<C>(even, group + (long)b * GroupBlockBytes, Scales(group + (long)b * GroupBlockBytes), x, b);
         Avx.Store(y, even.T0 + odd.T0);
         if (C.Value > 1) Avx.Store(y + stride, even.T1 + odd.T1);
         if (C.Value > 2) Avx.Store(y + 2 * stride, even.T2 + odd.T2);
         if (C.Value > 3) Avx.Store(y + 3 * stride, even.T3 + odd.T3);
     }
 
+    /// <summary>The 8 rows' f16 scales of one block as floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Scales(byte* block) => HalfVector.ToSingle(Avx2.ConvertToVector256Int32(Sse2.LoadVector128((ushort*)block)).AsUInt32());
+
+    /// <summary>The scales of two consecutive blocks, widened together (one 512-bit conversion where AVX-512 is present).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> First, Vector256<float> Second) PairScales(byte* first)
+    {
+        if (!Avx512F.IsSupported) return (Scales(first), Scales(first + GroupBlockBytes));
+        var halves = Vector256.Create(Sse2.LoadVector128((ushort*)first), Sse2.LoadVector128((ushort*)(first + GroupBlockBytes)));
+        var floats = HalfVector.ToSingle(Avx512F.ConvertToVector512UInt32(halves));
+        return (floats.GetLower(), floats.GetUpper());
+    }
+
     /// <summary>One block of the 8 rows for each token: acc += isum · (weight scale · activation scale), fused.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Accumulators Block<C>(Accumulators acc, byte* block, ActivationRow* x, int b) where C : ITokenCount
+    private static Accumulators Block<C>(Accumulators acc, byte* block, Vector256<float> scales, ActivationRow* x, int b) where C : ITokenCount
     {
-        var scales = HalfVector.ToSingle(Avx2.ConvertToVector256Int32(Sse2.LoadVector128((ushort*)block)).AsUInt32());
         var w0 = Avx.LoadVector256(block + 16);
         var w1 = Avx.LoadVector256(block + 48);
         var w2 = Avx.LoadVector256(block + 80);
