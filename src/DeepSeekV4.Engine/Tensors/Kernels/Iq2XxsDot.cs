@@ -70,9 +70,6 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes, ISignedGrid
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<byte> Grid(byte* w, int ib, void* grids) => Grid(w, ib, (ulong*)grids);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint SignWord(byte* w, int ib) => *(uint*)(w + 6 + 8 * ib);
-
     /// <summary>
     /// The groups' second words (scale in bits 28..31) are the odd 32-bit words from w + 2; vshufps takes them as groups
     /// (0, 1, 4, 5 | 2, 3, 6, 7), vpermd restores the order.

@@ -65,7 +65,7 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes, ISignedGrid
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint SignWord(byte* w, int ib) => *(uint*)(w + 66 + 4 * ib);
+    private static uint SignWord(byte* w, int ib) => *(uint*)(w + 66 + 4 * ib);
 
     /// <summary>The eight groups' scale words lie together after the grid indices.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -16,6 +16,5 @@ internal static class KernelStatics
         RuntimeHelpers.RunClassConstructor(typeof(IqTables).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(Mxfp4Weights).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(Iq4XsDot).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(Iq2XxsDot).TypeHandle);
     }
 }

@@ -51,8 +51,6 @@ internal unsafe interface ISignedGrid
     static abstract void* Grids { get; }
     /// <summary>The 32 grid values of group ib.</summary>
     static abstract Vector256<byte> Grid(byte* w, int ib, void* grids);
-    /// <summary>The word whose bits 0..27 hold group ib's four 7-bit sign indices.</summary>
-    static abstract uint SignWord(byte* w, int ib);
     /// <summary>The eight groups' words (sign indices in bits 0..27, scale in bits 28..31), in group order.</summary>
     static abstract Vector256<uint> ScaleWords(byte* w);
 }
