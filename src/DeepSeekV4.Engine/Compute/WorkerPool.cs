@@ -19,7 +19,10 @@ public interface IChunkedWork
 /// </summary>
 public sealed class WorkerPool : IDisposable
 {
-    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+    // Idle workers keep polling this long before they sleep: a forward pass's serial steps between two products (attention,
+    // norms) take up to a few hundred µs, and a sleeping worker costs a futex wake plus a scheduling delay per product.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 1000; // 1 ms
+    private static readonly long YieldAfterTicks = Stopwatch.Frequency / 20000; // 50 µs
     private static WorkerPool? _default;
     private static readonly object DefaultGate = new();
 
@@ -100,8 +103,15 @@ public sealed class WorkerPool : IDisposable
             if (Volatile.Read(ref _sleepers) > 0)
                 lock (_gate) Monitor.PulseAll(_gate);
             Drain(work, generation, chunks);
+            // The other threads' last chunks take microseconds: poll with pause instructions first (a yield is a system
+            // call, and a costly one in a VM), then yield in case a worker holding a chunk was descheduled.
+            long waitStart = Stopwatch.GetTimestamp();
             var spinner = new SpinWait();
-            while (Volatile.Read(ref _completed) != chunks) spinner.SpinOnce(sleep1Threshold: -1);
+            while (Volatile.Read(ref _completed) != chunks)
+            {
+                if (Stopwatch.GetTimestamp() - waitStart < YieldAfterTicks) Thread.SpinWait(16);
+                else spinner.SpinOnce(sleep1Threshold: -1);
+            }
             _work = null;
             if (_failure is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
         }
@@ -143,13 +153,12 @@ public sealed class WorkerPool : IDisposable
         while (true)
         {
             long start = Stopwatch.GetTimestamp();
-            var spinner = new SpinWait();
             while (Volatile.Read(ref _generation) == seen)
             {
                 if (_disposed) return;
                 if (Stopwatch.GetTimestamp() - start < SpinTicks)
                 {
-                    spinner.SpinOnce(sleep1Threshold: -1);
+                    Thread.SpinWait(16); // pause instructions: no system call while polling
                     continue;
                 }
                 lock (_gate)
