@@ -98,7 +98,12 @@ internal unsafe struct Iq2XxsDot : ISuperBlockCodes, ISignedGrid
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
-    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
+    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums) =>
+        IqSignMasks.IsSupported ? ByteSigns(w, x, groupSums) : TablePairs(w, x, groupSums);
+
+    /// <summary>512-bit without VBMI: two groups per vector, sign masks looked up one 8-byte mask at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums TablePairs(byte* w, sbyte* x, short* groupSums)
     {
         ulong* grids = IqTables.Iq2XxsGrid, signTable = IqTables.KSigns64; // read once: not re-checked per group
         var acc = Vector512<int>.Zero;

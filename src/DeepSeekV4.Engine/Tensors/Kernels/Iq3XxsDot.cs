@@ -87,7 +87,12 @@ internal unsafe struct Iq3XxsDot : ISuperBlockCodes, ISignedGrid
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the fully optimized SuperBlockDot/SuperBlockTile loops: never left to tiering
-    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums)
+    public static BlockSums Avx512Path(byte* w, sbyte* x, short* groupSums) =>
+        IqSignMasks.IsSupported ? ByteSigns(w, x, groupSums) : TablePairs(w, x, groupSums);
+
+    /// <summary>512-bit without VBMI: two groups per vector, sign masks looked up one 8-byte mask at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockSums TablePairs(byte* w, sbyte* x, short* groupSums)
     {
         uint* grids = IqTables.Iq3XxsGrid;
         ulong* signTable = IqTables.KSigns64; // read once: not re-checked per group

@@ -26,6 +26,7 @@ public unsafe class KernelVariantTests
         if (!Avx2.IsSupported) return;
         Compare(GgmlType.IQ2_XXS, 66, &Iq2XxsDot.Portable, &Iq2XxsDot.TableSigns);
         if (IqSignMasks.IsSupported) Compare(GgmlType.IQ2_XXS, 66, &Iq2XxsDot.Portable, &Iq2XxsDot.ByteSigns);
+        if (Avx512BW.IsSupported) Compare(GgmlType.IQ2_XXS, 66, &Iq2XxsDot.Portable, &Iq2XxsDot.TablePairs);
     }
 
     [Fact]
@@ -34,6 +35,7 @@ public unsafe class KernelVariantTests
         if (!Avx2.IsSupported) return;
         Compare(GgmlType.IQ3_XXS, 98, &Iq3XxsDot.Portable, &Iq3XxsDot.TableSigns);
         if (IqSignMasks.IsSupported) Compare(GgmlType.IQ3_XXS, 98, &Iq3XxsDot.Portable, &Iq3XxsDot.ByteSigns);
+        if (Avx512BW.IsSupported) Compare(GgmlType.IQ3_XXS, 98, &Iq3XxsDot.Portable, &Iq3XxsDot.TablePairs);
     }
 
     [Fact]
