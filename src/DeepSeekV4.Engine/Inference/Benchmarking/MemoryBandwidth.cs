@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using DeepSeekV4.Engine.Compute;
 
 namespace DeepSeekV4.Engine.Inference.Benchmarking;
 
@@ -71,41 +71,5 @@ public static class MemoryBandwidth
         (64 - (long)((nuint)Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0) % 64)) % 64 / sizeof(ulong);
 
     /// <summary>The sum of buffer[from..to) (to − from a multiple of 64), read with 8 independent vector accumulators.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static ulong ReadSum(ulong[] buffer, long from, long to)
-    {
-        ref ulong r = ref MemoryMarshal.GetArrayDataReference(buffer);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<ulong> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            for (nuint i = (nuint)from; i < (nuint)to; i += 64)
-            {
-                a0 += Vector512.LoadUnsafe(ref r, i);
-                a1 += Vector512.LoadUnsafe(ref r, i + 8);
-                a2 += Vector512.LoadUnsafe(ref r, i + 16);
-                a3 += Vector512.LoadUnsafe(ref r, i + 24);
-                a4 += Vector512.LoadUnsafe(ref r, i + 32);
-                a5 += Vector512.LoadUnsafe(ref r, i + 40);
-                a6 += Vector512.LoadUnsafe(ref r, i + 48);
-                a7 += Vector512.LoadUnsafe(ref r, i + 56);
-            }
-            return Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
-        }
-        else
-        {
-            Vector256<ulong> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            for (nuint i = (nuint)from; i < (nuint)to; i += 32)
-            {
-                a0 += Vector256.LoadUnsafe(ref r, i);
-                a1 += Vector256.LoadUnsafe(ref r, i + 4);
-                a2 += Vector256.LoadUnsafe(ref r, i + 8);
-                a3 += Vector256.LoadUnsafe(ref r, i + 12);
-                a4 += Vector256.LoadUnsafe(ref r, i + 16);
-                a5 += Vector256.LoadUnsafe(ref r, i + 20);
-                a6 += Vector256.LoadUnsafe(ref r, i + 24);
-                a7 += Vector256.LoadUnsafe(ref r, i + 28);
-            }
-            return Vector256.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
-        }
-    }
+    internal static ulong ReadSum(ulong[] buffer, long from, long to) => StreamingRead.Sum(ref MemoryMarshal.GetArrayDataReference(buffer), from, to);
 }
