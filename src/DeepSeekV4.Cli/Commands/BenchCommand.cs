@@ -12,7 +12,8 @@ namespace DeepSeekV4.Cli.Commands;
 /// <summary>
 /// `dsv4 bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache ...] [--repetitions R] [--no-mmap] [--json]`:
 /// llama-bench style prompt-processing and generation speed, peak memory and effective generation bandwidth;
-/// `--memory` (alone or with a model) also measures the machine's memory read bandwidth with 1 and 2 threads.
+/// `--memory` (alone or with a model) also measures the machine's memory read bandwidth with 1 and 2 threads;
+/// `--profile` adds where each test's time goes: the matrix products by kind of weight, and the rest.
 /// </summary>
 public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
 {
@@ -21,9 +22,9 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "bench";
 
     public string Usage =>
-        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory]";
+        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile]";
 
-    public IEnumerable<string> Flags => ["json", "no-mmap", "memory"];
+    public IEnumerable<string> Flags => ["json", "no-mmap", "memory", "profile"];
 
     public int Run(CliArguments args, TextWriter output)
     {
@@ -37,6 +38,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             GenerateTokens = NonNegative(args.GetInt("n", 128), "n"),
             Repetitions = Positive(args.GetInt("repetitions", 5), "repetitions"),
             KvCache = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native"),
+            Profile = args.Has("profile"),
         };
         int threads = args.Has("threads") ? Positive(args.GetInt("threads", 0), "threads") : 0;
         bool noMmap = args.Has("no-mmap");
@@ -120,6 +122,8 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["peak_memory_bytes"] = result.PeakMemoryBytes;
         report["weight_bytes_per_token"] = result.WeightBytesPerToken;
         report["tg_effective_bandwidth_bytes_per_second"] = result.GenerationBandwidthBytesPerSecond;
+        if (result.PromptProfile is { } ppProfile) report["pp_profile"] = ProfileReport(ppProfile);
+        if (result.GenerationProfile is { } tgProfile) report["tg_profile"] = ProfileReport(tgProfile);
 
         if (text == null) return result;
         string kv = options.KvCache.ToString().ToLowerInvariant();
@@ -131,8 +135,41 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         text.WriteLine();
         text.WriteLine($"load: {loadSeconds:F1} s{(noMmap ? $" (memory {(report["memory_locked"] is true ? "locked" : "not locked: the OS refused")})" : "")}; peak memory: {result.PeakMemoryBytes / 1e9:F2} GB");
         text.WriteLine($"weights read per generated token: {result.WeightBytesPerToken / 1e9:F3} GB; effective generation bandwidth: {result.GenerationBandwidthBytesPerSecond / 1e9:F2} GB/s");
+        if (result.PromptProfile is { } promptProfile) WriteProfile(text, $"pp{options.PromptTokens}", promptProfile, options.Repetitions);
+        if (result.GenerationProfile is { } generationProfile) WriteProfile(text, $"tg{options.GenerateTokens}", generationProfile, options.Repetitions);
         return result;
     }
+
+    private static void WriteProfile(TextWriter text, string test, TestProfile profile, int repetitions)
+    {
+        double products = profile.WallSeconds > 0 ? profile.Products.ProductSeconds / profile.WallSeconds : 0;
+        text.WriteLine();
+        text.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"where the time of {test} goes ({repetitions} repetition(s), {profile.Tokens} tokens): matrix products {products:P1}, the rest {profile.OutsideProductsShare:P1}"));
+        text.WriteLine("| weight | calls/token | products/call | ms/token | share | GB/s |");
+        text.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var e in profile.Products.Entries)
+        {
+            text.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {e.Weight} | {e.Calls / (double)profile.Tokens:F2} | {e.Products / (double)e.Calls:F1} | {1e3 * e.Seconds / profile.Tokens:F3} | {e.Seconds / profile.WallSeconds:P1} | {e.BytesPerSecond / 1e9:F1} |"));
+        }
+    }
+
+    private static Dictionary<string, object?> ProfileReport(TestProfile profile) => new()
+    {
+        ["tokens"] = profile.Tokens,
+        ["wall_seconds"] = profile.WallSeconds,
+        ["outside_products_share"] = profile.OutsideProductsShare,
+        ["weights"] = profile.Products.Entries.Select(e => new Dictionary<string, object?>
+        {
+            ["weight"] = e.Weight,
+            ["calls"] = e.Calls,
+            ["products"] = e.Products,
+            ["bytes"] = e.Bytes,
+            ["seconds"] = e.Seconds,
+            ["bytes_per_second"] = e.BytesPerSecond,
+        }).ToList(),
+    };
 
     private static int Positive(int value, string name) =>
         value > 0 ? value : throw new CliUsageException($"{Option(name)} must be at least 1, got {value}");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Compute;
 using DeepSeekV4.Engine.Tensors.Formats;
@@ -145,6 +146,7 @@ public static unsafe class MatrixProducts
 
         private Part[] _parts = new Part[4];
         private int _count;
+        private string _firstWeight = "";
         private ActivationRow* _activations;
         private readonly ScratchBuffer _activationScratch = new();
         private ActivationRow[] _activationRows = GC.AllocateArray<ActivationRow>(16, pinned: true);
@@ -158,6 +160,7 @@ public static unsafe class MatrixProducts
             var activationType = GgmlTypeInfo.Of(format.DotActivation);
             if (n % activationType.BlockSize != 0)
                 throw new NotSupportedException($"'{weight.Name}': rows of {n} elements cannot be paired with {activationType.Name} activations");
+            if (_count == 0) _firstWeight = weight.Name;
             if (_count == _parts.Length) Array.Resize(ref _parts, 2 * _count);
             _parts[_count++] = new Part
             {
@@ -174,15 +177,33 @@ public static unsafe class MatrixProducts
             _activations = null;
         }
 
-        /// <summary>Converts the activations and runs every part, over the pool when they are large enough.</summary>
+        /// <summary>Converts the activations and runs every part, over the pool when they are large enough (timed into <see cref="ProductProfile.Active"/> if set).</summary>
         public void Run()
         {
             if (_count == 0) return;
-            PrepareActivations();
-            var pool = WorkerPool.Default;
+            var profile = ProductProfile.Active;
+            if (profile == null)
+            {
+                RunParts();
+                return;
+            }
+            long start = Stopwatch.GetTimestamp();
+            RunParts();
+            profile.Record(_firstWeight, _count, WeightBytes(), Stopwatch.GetTimestamp() - start);
+        }
+
+        private long WeightBytes()
+        {
             long bytes = 0;
             for (int i = 0; i < _count; i++) bytes += (long)(_parts[i].EndRow - _parts[i].FirstRow) * _parts[i].WeightRowBytes;
-            if (bytes < ParallelThresholdBytes || pool.ThreadCount == 1)
+            return bytes;
+        }
+
+        private void RunParts()
+        {
+            PrepareActivations();
+            var pool = WorkerPool.Default;
+            if (WeightBytes() < ParallelThresholdBytes || pool.ThreadCount == 1)
             {
                 for (int i = 0; i < _count; i++) RunRows(ref _parts[i], _parts[i].FirstRow, _parts[i].EndRow);
                 return;

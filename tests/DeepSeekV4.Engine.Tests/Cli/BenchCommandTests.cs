@@ -53,4 +53,27 @@ public class BenchCommandTests
         Assert.True(D("peak_memory_bytes") > 0);
         Assert.Equal(D("weight_bytes_per_token") * D("tg_tokens_per_second"), D("tg_effective_bandwidth_bytes_per_second"), 3);
     }
+
+    [Fact]
+    public void ProfileReportsEachTestsProductsByKindOfWeight()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliRunner.Run(new BenchCommand(),
+            ["--model", FixturePaths.TinyModelF16, "-p", "8", "-n", "3", "--repetitions", "2", "--threads", "1", "--json", "--profile"], output, error);
+        Assert.True(code == 0, error.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(output.ToString());
+        var tg = doc.RootElement.GetProperty("tg_profile");
+        Assert.Equal(6, tg.GetProperty("tokens").GetInt32());
+        var weights = tg.GetProperty("weights").EnumerateArray().ToList();
+        // One output head product per generated token; every layer's q_b product folded into one kind.
+        var head = weights.Single(w => w.GetProperty("weight").GetString() == "output.weight");
+        Assert.Equal(6, head.GetProperty("calls").GetInt64());
+        Assert.Contains(weights, w => w.GetProperty("weight").GetString() == "blk.#.attn_q_b.weight");
+        Assert.DoesNotContain(weights, w => w.GetProperty("weight").GetString()!.Any(char.IsAsciiDigit) && w.GetProperty("weight").GetString()!.StartsWith("blk."));
+        double products = weights.Sum(w => w.GetProperty("seconds").GetDouble());
+        Assert.Equal(1 - products / tg.GetProperty("wall_seconds").GetDouble(), tg.GetProperty("outside_products_share").GetDouble(), 9);
+        var pp = doc.RootElement.GetProperty("pp_profile");
+        Assert.Equal(2, pp.GetProperty("weights").EnumerateArray().Single(w => w.GetProperty("weight").GetString() == "output.weight").GetProperty("calls").GetInt64());
+    }
 }

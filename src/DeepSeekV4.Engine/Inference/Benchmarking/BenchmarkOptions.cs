@@ -14,6 +14,8 @@ public sealed record BenchmarkOptions
     public int Repetitions { get; init; } = 5;
     public KvCacheFormat KvCache { get; init; } = KvCacheFormat.Native;
     public bool WarmUp { get; init; } = true;
+    /// <summary>Whether to record where the matrix products' time goes (<see cref="BenchmarkResult.PromptProfile"/>, <see cref="BenchmarkResult.GenerationProfile"/>).</summary>
+    public bool Profile { get; init; }
     /// <summary>Seed of the random token ids fed to the model.</summary>
     public int Seed { get; init; } = 1234;
 

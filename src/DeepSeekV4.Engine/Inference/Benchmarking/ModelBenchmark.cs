@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeepSeekV4.Engine.Tensors;
 
 namespace DeepSeekV4.Engine.Inference.Benchmarking;
 
@@ -30,35 +31,47 @@ public sealed class ModelBenchmark(TimeProvider? clock = null)
         if (options.WarmUp) WarmUp(model, options, context, prompt, generated, logits, cancellationToken);
 
         ThroughputSamples? pp = null, tg = null;
+        TestProfile? ppProfile = null, tgProfile = null;
         if (options.PromptTokens > 0)
         {
-            pp = Measure(options.Repetitions, options.PromptTokens, sequence =>
+            (pp, ppProfile) = Measure(options.Repetitions, options.PromptTokens, sequence =>
                 sequence.Forward(prompt, logits, cancellationToken: cancellationToken), model, options, context, $"pp{options.PromptTokens}", log);
         }
         if (options.GenerateTokens > 0)
         {
-            tg = Measure(options.Repetitions, options.GenerateTokens, sequence =>
+            (tg, tgProfile) = Measure(options.Repetitions, options.GenerateTokens, sequence =>
             {
                 for (int i = 0; i < generated.Length; i++) sequence.Forward(generated.AsSpan(i, 1), logits, cancellationToken: cancellationToken);
             }, model, options, context, $"tg{options.GenerateTokens}", log);
         }
-        return new BenchmarkResult(pp, tg, options.KvCache, PeakMemory(), weightBytesPerToken);
+        return new BenchmarkResult(pp, tg, options.KvCache, PeakMemory(), weightBytesPerToken, ppProfile, tgProfile);
     }
 
-    private ThroughputSamples Measure(int repetitions, int tokens, Action<IModelSequence> work, ILanguageModel model,
+    private (ThroughputSamples, TestProfile?) Measure(int repetitions, int tokens, Action<IModelSequence> work, ILanguageModel model,
         BenchmarkOptions options, int context, string test, Action<string>? log)
     {
         var samples = new List<double>(repetitions);
+        var profile = options.Profile ? new ProductProfile() : null;
+        double wallSeconds = 0;
         for (int r = 0; r < repetitions; r++)
         {
             using var sequence = model.CreateSequence(context, options.KvCache);
+            ProductProfile.Active = profile;
             long start = _clock.GetTimestamp();
-            work(sequence);
+            try
+            {
+                work(sequence);
+            }
+            finally
+            {
+                ProductProfile.Active = null;
+            }
             double seconds = _clock.GetElapsedTime(start).TotalSeconds;
+            wallSeconds += seconds;
             samples.Add(tokens / seconds);
             log?.Invoke($"{test} repetition {r + 1}/{repetitions}: {tokens / seconds:F2} tokens/s");
         }
-        return new ThroughputSamples(tokens, samples);
+        return (new ThroughputSamples(tokens, samples), profile == null ? null : new TestProfile(profile, tokens * repetitions, wallSeconds));
     }
 
     /// <summary>llama-bench's warm-up: a short prompt and one generated token, untimed, so first-touch costs are not measured.</summary>

@@ -1,6 +1,7 @@
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Inference.Benchmarking;
 using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Tensors;
 
 namespace DeepSeekV4.Engine.Tests.Inference.Benchmarking;
 
@@ -100,6 +101,61 @@ public class ModelBenchmarkTests
         Assert.Equal(5, model.Created.Count);
         Assert.All(model.Created, c => Assert.Equal((45, KvCacheFormat.F16), c));
         Assert.Equal(5, model.Disposed);
+    }
+
+    /// <summary>A model whose every forward call multiplies one small matrix per token, so a profile has something to count.</summary>
+    private sealed class ProductModel : ILanguageModel, IDisposable
+    {
+        public readonly NativeTensorBuffer Weight = new("blk.7.w.weight", GgmlType.Q8_0, [64, 32]);
+        public int VocabularySize => 10;
+        public int MaxContextLength => 4096;
+        public IModelSequence CreateSequence(int contextLength, KvCacheFormat format) => new Sequence(this, contextLength, format);
+        public void Dispose() => Weight.Dispose();
+
+        private sealed class Sequence(ProductModel model, int context, KvCacheFormat format) : IModelSequence
+        {
+            private readonly float[] _x = new float[64], _y = new float[32];
+            public int Length { get; private set; }
+            public int ContextLength => context;
+            public KvCacheFormat Format => format;
+
+            public void Forward(ReadOnlySpan<int> tokens, Span<float> logits, bool allLogits = false,
+                CancellationToken cancellationToken = default, Action<int, int>? progress = null)
+            {
+                foreach (var _ in tokens) MatrixProducts.MatVec(model.Weight.View, _x, _y);
+                Length += tokens.Length;
+            }
+
+            public void Reset() => Length = 0;
+            public bool CanTruncateTo(int length) => false;
+            public void TruncateTo(int length) => throw new NotSupportedException();
+            public IModelSequence Fork() => throw new NotSupportedException();
+            public KvCacheStatistics GetStatistics() => throw new NotSupportedException();
+            public void Dispose() { }
+        }
+    }
+
+    [Fact]
+    public void AProfiledRunCountsEachTestsProductsApartAndNotTheWarmUps()
+    {
+        using var model = new ProductModel();
+        var result = new ModelBenchmark().Run(model, new BenchmarkOptions { PromptTokens = 6, GenerateTokens = 5, Repetitions = 3, Profile = true }, 1);
+        Assert.Null(ProductProfile.Active);
+        long rowBytes = model.Weight.View.RowBytes;
+        foreach (var (profile, tokens) in new[] { (result.PromptProfile!, 6), (result.GenerationProfile!, 5) })
+        {
+            var entry = Assert.Single(profile.Products.Entries);
+            Assert.Equal("blk.#.w.weight", entry.Weight);
+            Assert.Equal(3L * tokens, entry.Calls); // the warm-up's 6 + 1 calls are not in either test
+            Assert.Equal(3L * tokens * 32 * rowBytes, entry.Bytes);
+            Assert.Equal(3 * tokens, profile.Tokens);
+            Assert.InRange(profile.Products.ProductSeconds, 0, profile.WallSeconds);
+            Assert.InRange(profile.OutsideProductsShare, 0, 1);
+        }
+
+        var plain = new ModelBenchmark().Run(model, new BenchmarkOptions { PromptTokens = 6, GenerateTokens = 5, Repetitions = 1 }, 1);
+        Assert.Null(plain.PromptProfile);
+        Assert.Null(plain.GenerationProfile);
     }
 
     [Fact]
