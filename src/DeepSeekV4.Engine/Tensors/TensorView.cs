@@ -18,7 +18,7 @@ public sealed unsafe class TensorView
     public int RowBytes { get; }
 
     /// <summary>
-    /// True when the rows are stored as <see cref="InterleavedQ8_0"/> groups of 8 (a model loaded into process memory
+    /// True when the rows are stored as <see cref="InterleavedQ8_0"/> groups of 16 (a model loaded into process memory
     /// rearranges its Q8_0 matrices so); <see cref="Row"/> and <see cref="Rows"/> then do not apply.
     /// </summary>
     public bool IsInterleaved { get; }
@@ -75,7 +75,7 @@ public sealed unsafe class TensorView
         return new TensorView($"{Name}[{index}]", Type, Shape[..last], Address + (nint)(index * bytes), bytes, IsInterleaved);
     }
 
-    /// <summary>Rows [first, first + count) of a matrix as a view of their own (interleaved views: in whole groups of 8).</summary>
+    /// <summary>Rows [first, first + count) of a matrix as a view of their own (interleaved views: in whole groups of 16).</summary>
     public TensorView RowRange(long first, int count)
     {
         if (first < 0 || count <= 0 || first + count > RowCount)

@@ -21,7 +21,7 @@ public unsafe class InterleavedQ8_0Tests
     [Fact]
     public void InterleavingKeepsEveryRowAndItsValues()
     {
-        using var buffer = RandomMatrix(32 * 9, 24, 1);
+        using var buffer = RandomMatrix(32 * 9, 48, 1);
         var plain = buffer.Bytes.ToArray();
         var view = InterleavedQ8_0.Interleave(buffer.View);
         Assert.True(view.IsInterleaved);
@@ -30,7 +30,7 @@ public unsafe class InterleavedQ8_0Tests
         var row = new byte[rowBytes];
         var values = new float[view.RowLength];
         var expected = new float[view.RowLength];
-        for (int r = 0; r < 24; r++)
+        for (int r = 0; r < 48; r++)
         {
             InterleavedQ8_0.CopyRow((byte*)view.Address, r, rowBytes, row);
             Assert.Equal(plain.AsSpan(r * rowBytes, rowBytes).ToArray(), row);
@@ -43,17 +43,17 @@ public unsafe class InterleavedQ8_0Tests
     [Fact]
     public void InterleavedViewsRefuseRowAccessAndMisalignedRanges()
     {
-        using var buffer = RandomMatrix(64, 16, 2);
+        using var buffer = RandomMatrix(64, 32, 2);
         var view = InterleavedQ8_0.Interleave(buffer.View);
         Assert.Throws<InvalidOperationException>(() => view.Row(0).Length);
-        Assert.Throws<ArgumentException>(() => view.RowRange(4, 8));
-        Assert.Throws<ArgumentException>(() => view.RowRange(0, 12));
-        Assert.True(view.RowRange(8, 8).IsInterleaved);
+        Assert.Throws<ArgumentException>(() => view.RowRange(8, 8));
+        Assert.Throws<ArgumentException>(() => view.RowRange(0, 24));
+        Assert.True(view.RowRange(16, 16).IsInterleaved);
         Assert.Throws<ArgumentException>(() => InterleavedQ8_0.Interleave(view));
-        using var odd = RandomMatrix(64, 12, 3);
+        using var odd = RandomMatrix(64, 24, 3);
         Assert.Throws<ArgumentException>(() => InterleavedQ8_0.Interleave(odd.View));
-        var y = new float[16];
-        Assert.Throws<ArgumentException>(() => MatrixProducts.MatVec(view, new float[64], y, 4, 8));
+        var y = new float[32];
+        Assert.Throws<ArgumentException>(() => MatrixProducts.MatVec(view, new float[64], y, 8, 16));
     }
 
     public static TheoryData<KernelPath> Paths()
@@ -69,7 +69,7 @@ public unsafe class InterleavedQ8_0Tests
     {
         foreach (int blocks in new[] { 1, 2, 3, 8, 17 })
         {
-            int n = 32 * blocks, rows = 24;
+            int n = 32 * blocks, rows = 48;
             using var buffer = RandomMatrix(n, rows, 10 + blocks);
             var plain = buffer.Bytes.ToArray();
             var view = InterleavedQ8_0.Interleave(buffer.View);
@@ -78,14 +78,14 @@ public unsafe class InterleavedQ8_0Tests
                 var random = new Random(tokens * 31 + blocks);
                 var x = new float[tokens * n];
                 for (int i = 0; i < x.Length; i++) x[i] = SyntheticBlocks.Gaussian(random) * (i % 53 == 0 ? 40f : 1f);
-                var y = Run(view, path, x, tokens, begin: 8, end: rows);
+                var y = Run(view, path, x, tokens, begin: 16, end: rows);
                 for (int t = 0; t < tokens; t++)
                 {
                     var q = Q8_0Reference(x.AsSpan(t * n, n));
                     for (int r = 0; r < rows; r++)
                     {
                         float actual = y[t * rows + r];
-                        if (r < 8)
+                        if (r < 16)
                         {
                             Assert.True(float.IsNaN(actual), $"row {r} outside the range was written");
                             continue;
