@@ -6,8 +6,8 @@ using DeepSeekV4.Engine.Tensors;
 namespace DeepSeekV4.Engine.Tests.Models.DeepSeekV4;
 
 /// <summary>
-/// A Q8_0 model read into memory has its matrices interleaved for the products; a mapped one (or one bound to a
-/// caller's file) keeps them as they are. Both compute the same logits up to float32 summation order.
+/// A Q8_0 model read into memory has its matrices (the output head included, not the embedding, which is read by rows)
+/// interleaved for the products; a mapped one (or one bound to a caller's file) keeps them as they are. Both compute the same logits up to float32 summation order.
 /// </summary>
 public sealed class InterleavedWeightsTests : IDisposable
 {
@@ -28,7 +28,8 @@ public sealed class InterleavedWeightsTests : IDisposable
         Assert.Equal(InterleavedQ8_0.IsSupported, copied.Weights.Layers[0].Attention.QueryB.IsInterleaved);
         Assert.Equal(InterleavedQ8_0.IsSupported, copied.Weights.Layers[1].Moe.Gate[0].IsInterleaved);
         Assert.False(copied.Weights.TokenEmbedding.IsInterleaved);
-        Assert.False(copied.Weights.Output.IsInterleaved);
+        Assert.Equal(InterleavedQ8_0.IsSupported, copied.Weights.Output.IsInterleaved);
+        Assert.False(mapped.Weights.Output.IsInterleaved);
 
         var random = new Random(8);
         int[] prompt = [.. Enumerable.Range(0, 40).Select(_ => random.Next(spec.VocabularySize))];
