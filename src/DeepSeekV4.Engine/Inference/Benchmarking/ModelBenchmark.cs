@@ -56,7 +56,8 @@ public sealed class ModelBenchmark(TimeProvider? clock = null)
         for (int r = 0; r < repetitions; r++)
         {
             using var sequence = model.CreateSequence(context, options.KvCache);
-            ProductProfile.Active = profile;
+            var outer = ProductProfile.Active; // a caller's own profile comes back afterwards
+            if (profile != null) ProductProfile.Active = profile;
             long start = _clock.GetTimestamp();
             try
             {
@@ -64,7 +65,7 @@ public sealed class ModelBenchmark(TimeProvider? clock = null)
             }
             finally
             {
-                ProductProfile.Active = null;
+                ProductProfile.Active = outer;
             }
             double seconds = _clock.GetElapsedTime(start).TotalSeconds;
             wallSeconds += seconds;

@@ -153,9 +153,21 @@ public class ModelBenchmarkTests
             Assert.InRange(profile.OutsideProductsShare, 0, 1);
         }
 
-        var plain = new ModelBenchmark().Run(model, new BenchmarkOptions { PromptTokens = 6, GenerateTokens = 5, Repetitions = 1 }, 1);
-        Assert.Null(plain.PromptProfile);
-        Assert.Null(plain.GenerationProfile);
+        // Unprofiled, inside a caller's own profile: the caller's profile sees the products and is still active after.
+        var outer = new ProductProfile();
+        ProductProfile.Active = outer;
+        try
+        {
+            var plain = new ModelBenchmark().Run(model, new BenchmarkOptions { PromptTokens = 6, GenerateTokens = 5, Repetitions = 1, WarmUp = false }, 1);
+            Assert.Null(plain.PromptProfile);
+            Assert.Null(plain.GenerationProfile);
+            Assert.Same(outer, ProductProfile.Active);
+            Assert.Equal(6L + 5, Assert.Single(outer.Entries).Calls);
+        }
+        finally
+        {
+            ProductProfile.Active = null;
+        }
     }
 
     [Fact]
