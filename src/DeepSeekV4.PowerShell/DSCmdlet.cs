@@ -15,7 +15,13 @@ public abstract class DSCmdlet : PSCmdlet, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private long _lastProgress;
 
-    protected InferenceSession Session => RunspaceSessions.Current;
+    private InferenceSession? _session;
+
+    /// <summary>
+    /// This runspace's session. Read it on the pipeline thread (it is looked up through the thread's runspace), never
+    /// inside work handed to <see cref="RunEngine{T}"/>; once read, the cmdlet keeps it.
+    /// </summary>
+    protected InferenceSession Session => _session ??= RunspaceSessions.Current;
 
     protected CancellationToken StopToken => _stopping.Token;
 

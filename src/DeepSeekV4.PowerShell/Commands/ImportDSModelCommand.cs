@@ -56,12 +56,13 @@ public sealed class ImportDSModelCommand : DSCmdlet
         {
             ThrowTerminatingError(ErrorMapping.Record(new ArgumentException($"-Name names one model but {files.Count} files were given"), Name));
         }
+        var session = Session;
         foreach (var file in files)
         {
             try
             {
                 var progress = new ProgressRecord(1, "Import-DSModel", $"Loading {file}");
-                var model = RunEngine((post, ct) => Session.Import(file, Name, _contextLength, KvCacheType,
+                var model = RunEngine((post, ct) => session.Import(file, Name, _contextLength, KvCacheType,
                     new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped }, Force, post, ct), e =>
                 {
                     if (e is not LoadProgressEvent p) return;
