@@ -1,6 +1,5 @@
 using System.Collections.ObjectModel;
 using System.Reflection;
-using System.Runtime.InteropServices;
 
 namespace DeepSeekV4.PowerShell.Tests;
 
@@ -37,37 +36,23 @@ public sealed record CmdletMetadataInfo(
 }
 
 /// <summary>
-/// Reads the compiled cmdlet assembly with <see cref="MetadataLoadContext"/>: PowerShellStandard's
-/// System.Management.Automation is a stub whose attribute properties return defaults, so the attributes are read as
-/// metadata blobs instead of being instantiated.
+/// The cmdlet classes as their attributes declare them, read as attribute data (what PowerShell's own binder reads),
+/// so the surface can be compared with the manifest, the format files and docs/.
 /// </summary>
 public static class CmdletMetadata
 {
     public const string AllSets = "__AllParameterSets";
 
-    private static readonly Lazy<(MetadataLoadContext Context, Assembly Assembly)> Loaded = new(Load);
     private static readonly Lazy<IReadOnlyList<CmdletMetadataInfo>> AllCmdlets = new(ReadCmdlets);
 
-    public static Assembly Assembly => Loaded.Value.Assembly;
+    public static Assembly Assembly => typeof(DSCmdlet).Assembly;
 
-    /// <summary>The engine assembly (where the result types live), in the same load context.</summary>
-    public static Assembly EngineAssembly => Loaded.Value.Context.LoadFromAssemblyName("DeepSeekV4.Engine");
+    /// <summary>The engine assembly (where the result types live).</summary>
+    public static Assembly EngineAssembly => typeof(DeepSeekV4.Engine.Inference.InferenceSession).Assembly;
 
     public static IReadOnlyList<CmdletMetadataInfo> Cmdlets => AllCmdlets.Value;
 
     public static CmdletMetadataInfo Cmdlet(string name) => Cmdlets.Single(c => c.Name == name);
-
-    private static (MetadataLoadContext, Assembly) Load()
-    {
-        string bin = AppContext.BaseDirectory;
-        string runtime = RuntimeEnvironment.GetRuntimeDirectory();
-        var paths = Directory.GetFiles(runtime, "*.dll")
-            .Concat(Directory.GetFiles(bin, "*.dll"))
-            .GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)
-            .Select(g => g.First());
-        var context = new MetadataLoadContext(new PathAssemblyResolver(paths), typeof(object).Assembly.GetName().Name);
-        return (context, context.LoadFromAssemblyPath(Path.Combine(bin, "DeepSeekV4.PowerShell.dll")));
-    }
 
     private static IReadOnlyList<CmdletMetadataInfo> ReadCmdlets() =>
     [
