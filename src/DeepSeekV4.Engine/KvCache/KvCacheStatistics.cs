@@ -35,6 +35,10 @@ public sealed record KvCacheStatistics(
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Tokens:N0} tokens, {ByteSize.Format(TotalBytes)} as {Format} ({BytesPerToken:N0} bytes/token)");
+
+    /// <summary>The report of a sequence that does not exist yet: nothing held, no layers listed.</summary>
+    public static KvCacheStatistics Empty(KvCacheFormat format, int contextLength) =>
+        new(format, 0, contextLength, 0, 0, 0, 0, 0, 0, [], 0, 0, 0);
 }
 
 /// <summary>One layer's share of the cache. CompressRatio is 0 (window only), 4 (CSA) or 128 (HCA).</summary>
