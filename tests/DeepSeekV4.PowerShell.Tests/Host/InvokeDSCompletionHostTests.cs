@@ -92,6 +92,16 @@ public class InvokeDSCompletionHostTests
     }
 
     [Fact]
+    public void SystemPrompt_is_part_of_the_prompt()
+    {
+        using var host = PowerShellHost.WithModel();
+        var plain = Assert.Single(host.Run("Invoke-DSCompletion -Prompt 'Hello.' -MaxTokens 1").Succeeded().Objects<CompletionResult>());
+        var withSystem = Assert.Single(host.Run("Invoke-DSCompletion -Prompt 'Hello.' -SystemPrompt 'You are a terse assistant.' -MaxTokens 1")
+            .Succeeded().Objects<CompletionResult>());
+        Assert.True(withSystem.PromptTokens > plain.PromptTokens, $"{withSystem.PromptTokens} tokens with the system prompt, {plain.PromptTokens} without");
+    }
+
+    [Fact]
     public void Stream_writes_chunks_tagged_DSCompletion_Chunk_that_add_up_to_the_text()
     {
         using var host = PowerShellHost.WithModel();

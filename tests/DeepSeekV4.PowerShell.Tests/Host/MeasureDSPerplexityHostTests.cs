@@ -41,6 +41,21 @@ public class MeasureDSPerplexityHostTests
     }
 
     [Fact]
+    public void LiteralPath_measures_a_file_whose_name_has_wildcard_characters_as_its_text_would_be()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.WriteText("sample[1].txt", Sample);
+        using var host = PowerShellHost.WithModel();
+
+        var fromFile = Assert.Single(host.Run("Measure-DSPerplexity -LiteralPath $args[0]", file).Succeeded().Objects<PerplexityMeasurement>());
+        var fromText = Assert.Single(host.Run("$args[0] | Measure-DSPerplexity", Sample).Succeeded().Objects<PerplexityMeasurement>());
+
+        Assert.Equal(file, fromFile.Source);
+        Assert.Equal(fromText.Tokens, fromFile.Tokens);
+        Assert.Equal(fromText.Perplexity, fromFile.Perplexity, fromText.Perplexity * 1e-9);
+    }
+
+    [Fact]
     public void KvCacheType_with_two_formats_gives_one_measurement_per_format_against_the_native_baseline()
     {
         using var host = PowerShellHost.WithModel();
