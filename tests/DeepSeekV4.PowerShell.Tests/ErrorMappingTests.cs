@@ -43,4 +43,16 @@ public class ErrorMappingTests
         Assert.Equal("UnsupportedModel", ErrorMapping.ErrorIdOf(new UnsupportedModelException("/x.gguf", "k", "v", "p")));
         Assert.Equal("TokenizerFormat", ErrorMapping.ErrorIdOf(new TokenizerFormatException("/x.gguf", "k", "p")));
     }
+
+    [Fact]
+    public void Argument_errors_read_in_the_users_terms_and_keep_their_type()
+    {
+        var e = new ArgumentOutOfRangeException("contextLength", 4096, "context length 4,096 is outside 1..1,024 for tiny.gguf");
+        var record = ErrorMapping.Record(e, "tiny.gguf");
+        Assert.Equal("context length 4,096 is outside 1..1,024 for tiny.gguf", record.Exception.Message);
+        Assert.IsType<ArgumentOutOfRangeException>(record.Exception);
+        Assert.Same(e, record.Exception.InnerException);
+        Assert.Equal(ErrorCategory.InvalidArgument, record.CategoryInfo.Category);
+        Assert.StartsWith("ArgumentOutOfRange", record.FullyQualifiedErrorId);
+    }
 }
