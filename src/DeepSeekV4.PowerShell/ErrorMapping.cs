@@ -17,7 +17,7 @@ public static class ErrorMapping
         ContextOverflowException or DocumentTooLargeException => ErrorCategory.LimitsExceeded,
         FileNotFoundException or DirectoryNotFoundException or ItemNotFoundException => ErrorCategory.ObjectNotFound,
         UnsupportedModelException => ErrorCategory.InvalidType,
-        GgufFormatException or TokenizerFormatException or InvalidDataException or FormatException => ErrorCategory.InvalidData,
+        GgufFormatException or GgufSetException or TokenizerFormatException or InvalidDataException or FormatException => ErrorCategory.InvalidData,
         OperationCanceledException => ErrorCategory.OperationStopped,
         ArgumentException => ErrorCategory.InvalidArgument,
         NotSupportedException => ErrorCategory.NotImplemented,

@@ -48,6 +48,12 @@ internal static class GgufInfoJson
                 ["bytes"] = t.Bytes,
             }).ToArray()),
         };
+        if (file.ShardPaths.Count > 1)
+        {
+            doc["shards"] = new JsonArray(file.ShardPaths.Select(p => (JsonNode)p).ToArray());
+            var shardOf = file.Tensors.ToDictionary(t => t.Name, t => t.Shard);
+            foreach (var node in doc["tensors"]!.AsArray()) node!["shard"] = shardOf[(string)node["name"]!] + 1;
+        }
         output.WriteLine(doc.ToJsonString(Options));
     }
 

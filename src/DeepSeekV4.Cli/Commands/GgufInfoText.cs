@@ -20,6 +20,12 @@ internal static class GgufInfoText
         o.WriteLine($"alignment:    {file.Alignment}");
         o.WriteLine($"data offset:  {file.DataStart}");
         o.WriteLine($"file size:    {file.FileSize}");
+        if (file.ShardPaths.Count > 1)
+        {
+            o.WriteLine($"split set:    {file.ShardPaths.Count} shards, {file.Tensors.Count} tensors");
+            for (int i = 0; i < file.ShardPaths.Count; i++)
+                o.WriteLine($"  shard {i + 1}: {file.ShardPaths[i]} ({file.Tensors.Count(t => t.Shard == i)} tensors)");
+        }
         o.WriteLine();
         o.WriteLine($"metadata ({file.MetadataKeys.Count} keys):");
         foreach (var key in file.MetadataKeys) o.WriteLine($"  {key} = {Describe(file.Metadata[key])}");

@@ -5,14 +5,18 @@ namespace DeepSeekV4.Cli.Commands;
 
 /// <summary>
 /// `dsv4 make-model --preset tiny|flash|pro|bench [--layers N] [--experts N] [--weights MIX] [--seed S] --out FILE`:
-/// a synthetic DeepSeek V4 GGUF with random, well-conditioned weights (llama.cpp's deepseek4 conventions).
+/// a synthetic DeepSeek V4 GGUF with random, well-conditioned weights (llama.cpp's deepseek4 conventions); with the
+/// split options, written as a split set named after FILE.
 /// </summary>
-public sealed class MakeModelCommand : ICliCommand
+public sealed class MakeModelCommand : ICliCommand, IFlagDeclaringCommand
 {
     public string Name => "make-model";
 
+    public IEnumerable<string> Flags => [GgufSplitArguments.NoTensorFirstSplit];
+
     public string Usage =>
-        "make-model --preset tiny|flash|pro|bench [--layers N] [--experts N] [--weights f32|f16|q8_0|q4_k|iq2_xxs-experts|ds4-q2] [--seed S] --out FILE";
+        "make-model --preset tiny|flash|pro|bench [--layers N] [--experts N] [--weights f32|f16|q8_0|q4_k|iq2_xxs-experts|ds4-q2] [--seed S] " +
+        "[--split-max-tensors N|--split-max-size N(M|G)] [--no-tensor-first-split] --out FILE";
 
     public int Run(CliArguments args, TextWriter output)
     {
@@ -28,6 +32,7 @@ public sealed class MakeModelCommand : ICliCommand
         if (!ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed))
             throw new CliUsageException($"--seed expects a non-negative integer, got '{seedText}'");
         string path = args.Require("out");
+        var split = GgufSplitArguments.Parse(args);
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
 
@@ -40,9 +45,9 @@ public sealed class MakeModelCommand : ICliCommand
             lastPercent = percent;
             Console.Error.Write($"\rwriting {percent,3}%");
             if (percent == 100) Console.Error.WriteLine();
-        });
+        }, split: split);
 
-        output.WriteLine($"wrote {summary.Path}");
+        foreach (var file in summary.Files) output.WriteLine($"wrote {file}");
         output.WriteLine($"  preset {preset.ToString().ToLowerInvariant()}: {spec.LayerCount} layers (compress ratios {string.Join(",", spec.CompressRatios)}), " +
                          $"dim {spec.EmbeddingLength}, {spec.HeadCount} heads of {spec.HeadSize}, {spec.ExpertCount} experts " +
                          $"(top-{spec.ExpertUsedCount}, hidden {spec.ExpertFeedForwardLength}), vocab {spec.VocabularySize}");

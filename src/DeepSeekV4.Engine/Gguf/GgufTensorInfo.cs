@@ -2,9 +2,14 @@ using DeepSeekV4.Engine.Tensors;
 
 namespace DeepSeekV4.Engine.Gguf;
 
-/// <summary>One tensor-info record: dims are in ggml order (ne0 first = the contiguous dimension).</summary>
+/// <summary>
+/// One tensor-info record: dims are in ggml order (ne0 first = the contiguous dimension). <see cref="Shard"/> is the
+/// index (from 0) of the file of a split set that holds the data; offsets are within that file.
+/// </summary>
 public sealed record GgufTensorInfo(string Name, GgmlType Type, long[] Dimensions, long Offset, long DataStart)
 {
+    public int Shard { get; init; }
+
     public GgmlTypeInfo TypeInfo => GgmlTypeInfo.Of(Type);
 
     public long ElementCount
@@ -34,7 +39,7 @@ public sealed record GgufTensorInfo(string Name, GgmlType Type, long[] Dimension
         }
     }
 
-    /// <summary>Absolute byte offset of the data in the file.</summary>
+    /// <summary>Absolute byte offset of the data in its file (the shard's, in a split set).</summary>
     public long FileOffset => DataStart + Offset;
 
     public string ShapeText => "[" + string.Join(", ", Dimensions) + "]";

@@ -17,7 +17,7 @@ namespace DeepSeekV4.Engine.Gguf;
 /// w.AddTensor("blk.0.ffn_up.weight", GgmlType.Q8_0, [4096, 1024], stream => WriteRows(stream));
 /// w.WriteTo("model.gguf");
 /// </code></example>
-public sealed class GgufWriter
+public sealed partial class GgufWriter
 {
     private readonly List<KeyValuePair<string, GgufMetadataValue>> _metadata = [];
     private readonly Dictionary<string, int> _metadataIndex = new(StringComparer.Ordinal);

@@ -33,7 +33,7 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
         ModelLoadOptions? options = null, bool force = false, Action<EngineEvent>? onEvent = null, CancellationToken cancellationToken = default)
     {
         string full = ModelRegistry.Canonical(path);
-        name ??= System.IO.Path.GetFileNameWithoutExtension(full);
+        name ??= DefaultName(full);
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a model name must not be empty", nameof(name));
         lock (_lock)
         {
@@ -99,6 +99,10 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
         }
         foreach (var m in all) m.Dispose();
     }
+
+    /// <summary>The file's name without extension; for a split set, without the shard suffix (x-00001-of-00003.gguf → x).</summary>
+    private static string DefaultName(string path) =>
+        Gguf.GgufSplit.TryParseShardPath(path, out var prefix, out _, out _) ? System.IO.Path.GetFileName(prefix) : System.IO.Path.GetFileNameWithoutExtension(path);
 
     private SessionModel? Find(string name) => _models.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -152,12 +152,15 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
         lock (_entries) return _entries.TryGetValue(key, out var e) ? e.References : 0;
     }
 
-    /// <summary>Full path of an existing file; a missing file is a <see cref="FileNotFoundException"/> naming it.</summary>
+    /// <summary>
+    /// Full path of an existing file (for any shard of a split set, the first shard's, so the set is one model); a
+    /// missing file is a <see cref="FileNotFoundException"/> naming it.
+    /// </summary>
     public static string Canonical(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"model file not found: {full}", full);
-        return full;
+        return Gguf.GgufSplit.ModelPath(full);
     }
 
     /// <summary>The context asked for, or the model's maximum capped at <see cref="DefaultContextLength"/>.</summary>

@@ -4,7 +4,11 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
 
 /// <summary>What <see cref="SyntheticModelWriter.Write"/> produced.</summary>
 public sealed record SyntheticModelSummary(string Path, SyntheticModelSpec Spec, SyntheticWeightMix Weights, ulong Seed,
-    int TensorCount, long ParameterCount, long TensorBytes, long FileBytes, TimeSpan Elapsed);
+    int TensorCount, long ParameterCount, long TensorBytes, long FileBytes, TimeSpan Elapsed)
+{
+    /// <summary>Every file written: the model, or each shard of a split set.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [Path];
+}
 
 /// <summary>
 /// Writes a synthetic DeepSeek V4 GGUF. Tensor data is generated while the file is written, chunk by chunk (a fixed
@@ -19,8 +23,12 @@ public static class SyntheticModelWriter
     /// <summary>Room kept on the disk beyond the tensor data (header, metadata, vocabulary).</summary>
     private const long HeaderAllowance = 64L << 20;
 
+    /// <summary>
+    /// Writes the model to <paramref name="path"/>, or with <paramref name="split"/> as a split set named after it
+    /// (<c>x.gguf</c> → <c>x-00001-of-0000n.gguf</c>, …); the summary's path is then the first shard's.
+    /// </summary>
     public static SyntheticModelSummary Write(string path, SyntheticModelSpec spec, SyntheticWeightMix weights, ulong seed,
-        Action<long, long>? progress = null, CancellationToken cancellationToken = default)
+        Action<long, long>? progress = null, CancellationToken cancellationToken = default, GgufSplitOptions? split = null)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var tensors = SyntheticTensorPlan.Build(spec, weights);
@@ -29,9 +37,11 @@ public static class SyntheticModelWriter
         EnsureDiskSpace(full, tensorBytes + HeaderAllowance);
 
         var writer = CreateWriter(spec, weights, seed, tensors, progress, cancellationToken);
-        writer.WriteTo(full);
-        return new SyntheticModelSummary(full, spec, weights, seed, tensors.Count, tensors.Sum(t => t.ElementCount), tensorBytes,
-            new FileInfo(full).Length, started.Elapsed);
+        IReadOnlyList<string> files = [full];
+        if (split == null) writer.WriteTo(full);
+        else files = writer.WriteSplit(full.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? full[..^".gguf".Length] : full, split);
+        return new SyntheticModelSummary(files[0], spec, weights, seed, tensors.Count, tensors.Sum(t => t.ElementCount), tensorBytes,
+            files.Sum(f => new FileInfo(f).Length), started.Elapsed) { Files = files };
     }
 
     /// <summary>A GGUF writer holding the model's metadata and tensors, whose data is generated when it is written.</summary>
