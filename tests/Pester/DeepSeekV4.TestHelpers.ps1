@@ -36,14 +36,19 @@ function Initialize-DSTest {
 }
 
 function Complete-DSTest {
-    Get-DSModel -ErrorAction Ignore | Remove-DSModel -Confirm:$false -ErrorAction Ignore
+    try { Reset-DSSession } catch { Write-Warning $_ }
     Remove-Module DeepSeekV4 -ErrorAction Ignore
     if ($script:Work -and (Test-Path $script:Work)) { Remove-Item $script:Work -Recurse -Force -ErrorAction Ignore }
 }
 
-<# Removes every model of this runspace's session. #>
+<#
+    Removes every model of this runspace's session (by escaped name: a name such as 'lit[1]' is a wildcard pattern
+    to Remove-DSModel; Pipeline.Tests.ps1 tests the plain pipe).
+#>
 function Reset-DSSession {
-    Get-DSModel | Remove-DSModel -Confirm:$false
+    Get-DSModel | ForEach-Object { Remove-DSModel -Name ([WildcardPattern]::Escape($_.Name)) -Confirm:$false }
+    $left = @(Get-DSModel)
+    if ($left) { throw "Reset-DSSession: still loaded after Remove-DSModel: $($left.Name -join ', ')" }
 }
 
 <# A copy of the fixture model under another file name (the fixture itself stays untouched). #>
