@@ -92,7 +92,7 @@ function New-DSVariantModel {
     $Path
 }
 
-<# Plain English text of about $Words words (roughly 1.3 tokens a word for this tokenizer). #>
+<# Plain English text of about $Words words (about 3.2 tokens a word for the tiny model's tokenizer). #>
 function Get-DSLongText {
     param([int] $Words = 400)
     $vocabulary = 'the quarterly report shows revenue up twelve percent while costs fell in every region and the board ' +
