@@ -21,6 +21,7 @@ Describe 'Import-DSModel' {
         @($imported.Name | Sort-Object) | Should -Be @('alpha', 'beta')
         @(Get-DSModel).Count | Should -Be 2
         (Get-DSModel alpha).Path | Should -Be $alpha
+        @(Get-DSModel | Where-Object IsCurrent).Name | Should -Be @('beta')
     }
 
     It 'the last file imported is the current model, and only it' {
