@@ -81,7 +81,13 @@ public partial class DocsTests
             Assert.True(yaml["Aliases"] == string.Join(", ", p.Aliases), $"{where}: aliases '{yaml["Aliases"]}'");
             Assert.True(yaml["Required"] == (set.Mandatory ? "True" : "False"), $"{where}: required");
             Assert.True(yaml["Position"] == (set.Position?.ToString() ?? "Named"), $"{where}: position");
-            string pipeline = set.ByValue ? "True (ByValue)" : set.ByPropertyName ? "True (ByPropertyName)" : "False";
+            string pipeline = (set.ByValue, set.ByPropertyName) switch
+            {
+                (true, true) => "True (ByValue, ByPropertyName)",
+                (true, false) => "True (ByValue)",
+                (false, true) => "True (ByPropertyName)",
+                _ => "False",
+            };
             Assert.True(yaml["Accept pipeline input"] == pipeline, $"{where}: pipeline input");
             Assert.True(yaml["Accept wildcard characters"] == (p.Has("SupportsWildcardsAttribute") ? "True" : "False"), $"{where}: wildcards");
         }

@@ -29,6 +29,10 @@ public sealed record KvCacheStatistics(
 
     /// <summary>Bytes per token that grow with the sequence (compressed entries and indexer keys, constant parts excluded).</summary>
     public double AmortizedBytesPerToken { get; init; }
+
+    /// <summary>The report of a sequence that does not exist yet: nothing held, no layers listed.</summary>
+    public static KvCacheStatistics Empty(KvCacheFormat format, int contextLength) =>
+        new(format, 0, contextLength, 0, 0, 0, 0, 0, 0, [], 0, 0, 0);
 }
 
 /// <summary>One layer's share of the cache. CompressRatio is 0 (window only), 4 (CSA) or 128 (HCA).</summary>

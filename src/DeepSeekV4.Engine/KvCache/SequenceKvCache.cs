@@ -127,5 +127,7 @@ public sealed class SequenceKvCache
         }
     }
 
-    public KvCacheStatistics GetStatistics() => KvCacheSizing.Describe(Geometry, Format, Length, ContextLength, ReservedBytes);
+    /// <summary>What the cache holds now, counted from each layer's rings and pages (not from the token count).</summary>
+    public KvCacheStatistics GetStatistics() =>
+        KvCacheSizing.Summarize(Geometry, Format, Length, ContextLength, [.. _layers.Select(l => l.GetStatistics())], ReservedBytes);
 }

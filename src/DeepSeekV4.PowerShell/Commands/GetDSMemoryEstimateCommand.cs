@@ -19,7 +19,7 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
     private int? _contextLength;
     private long? _available;
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
@@ -37,12 +37,12 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
     [ValidateSet("f32", "f16", "q8_0", "q4_k", "iq2_xxs-experts", "ds4-q2")]
     public string WeightType { get; set; } = "q8_0";
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [TokenCountTransformation]
     [ValidateRange(1, int.MaxValue)]
     public int ContextLength { get => _contextLength ?? 0; set => _contextLength = value; }
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public KvCacheFormat KvCacheType { get; set; } = KvCacheFormat.Native;
 
     [Parameter]
