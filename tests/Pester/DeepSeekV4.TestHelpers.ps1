@@ -4,8 +4,8 @@
 
         BeforeAll { . (Join-Path $PSScriptRoot 'DeepSeekV4.TestHelpers.ps1'); Initialize-DSTest }
 
-    Needs the built module (dotnet build Module.sln -c Release puts it in module/bin) and, for the tests that make
-    a random model, the dsv4 CLI (src/DeepSeekV4.Cli/bin/Release/net10.0/dsv4.dll).
+    Needs the built module (dotnet build Module.sln -c Release puts it in module/bin). Variant models (another
+    architecture, a broken tokenizer) are written in-process by the engine's own GgufWriter.
 
     The fixture tests/fixtures/dsv4-tiny/dsv4-tiny.f16.gguf is DeepSeek's reference configuration at tiny size
     (max context 1,024 tokens). It is read-only: tests that need a second file or name copy it first.
@@ -57,21 +57,6 @@ function Copy-DSFixtureModel {
     $destination = Join-Path $Folder $Name
     if (-not (Test-Path -LiteralPath $destination)) { Copy-Item -LiteralPath $script:FixtureModel -Destination $destination }
     $destination
-}
-
-<# The dsv4 CLI's dll (run with dotnet). #>
-function Get-DSCli {
-    $cli = Join-Path $script:RepoRoot 'src/DeepSeekV4.Cli/bin/Release/net10.0/dsv4.dll'
-    if (-not (Test-Path $cli)) { throw "dsv4.dll not found at ${cli}: run 'dotnet build Module.sln -c Release'" }
-    $cli
-}
-
-<# A random-weight tiny model (dsv4 make-model --preset tiny, max context 1,024). #>
-function New-DSRandomModel {
-    param([Parameter(Mandatory)][string] $Path, [int] $Seed = 1)
-    $out = & dotnet (Get-DSCli) make-model --preset tiny --seed $Seed --out $Path 2>&1
-    if ($LASTEXITCODE) { throw "dsv4 make-model failed ($LASTEXITCODE): $out" }
-    $Path
 }
 
 <#
