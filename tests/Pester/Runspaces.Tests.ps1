@@ -105,6 +105,45 @@ Describe 'Two runspaces sharing one model file' {
     }
 }
 
+Describe 'A second import of weights another runspace holds' {
+    BeforeAll {
+        $holder = New-DSRunspace
+        Invoke-DSInRunspace $holder { param($m) Import-DSModel -LiteralPath $m } -Arguments $FixtureModel -ErrorAction Stop
+    }
+
+    AfterAll { Reset-DSSession; $holder.Dispose() }
+
+    BeforeEach { Reset-DSSession }
+
+    It 'with the same options: shared, no warning' {
+        $m = Import-DSModel -LiteralPath $FixtureModel -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings | Should -BeNullOrEmpty
+        $m.SharedBy | Should -Be 2
+    }
+
+    It 'with another -KvCacheType: gets the cache format it asked for, sharing the weights' {
+        $m = Import-DSModel -LiteralPath $FixtureModel -KvCacheType Q8_0 -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+        "$($m.KvCacheType)" | Should -Be 'Q8_0'
+        $m.SharedBy | Should -Be 2
+        $null = Invoke-DSCompletion -Prompt 'Hello' -MaxTokens 1 -Temperature 0
+        "$(@(Get-DSKvCacheStats | Where-Object Sequence -eq 'Active')[0].Format)" | Should -Be 'Q8_0'
+    }
+
+    It 'with -NoMmap: a warning naming what it got' {
+        $m = Import-DSModel -LiteralPath $FixtureModel -NoMmap -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+        $m.SharedBy | Should -Be 2
+        @($warnings).Count | Should -Be 1
+        "$($warnings[0])" | Should -Match 'NoMmap'
+        "$($warnings[0])" | Should -Match 'memory-mapped'
+    }
+
+    It 'with other -Threads: a warning naming what it got' {
+        $null = Import-DSModel -LiteralPath $FixtureModel -Threads 1 -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings).Count | Should -Be 1
+        "$($warnings[0])" | Should -Match 'threads'
+    }
+}
+
 Describe 'ForEach-Object -Parallel' {
     It 'each parallel runspace imports the file and completes on its own' {
         $results = @($promptA, $promptB) | ForEach-Object -ThrottleLimit 2 -Parallel {
