@@ -26,7 +26,7 @@ public class ErrorMappingTests
         { new ArgumentOutOfRangeException("TopP"), ErrorCategory.InvalidArgument },
         { new OperationCanceledException(), ErrorCategory.OperationStopped },
         { new UnsupportedModelException("/x.gguf", "general.architecture", "llama", "not a DeepSeek V4 model"), ErrorCategory.InvalidType },
-        { new TokenizerFormatException("/x.gguf", "tokenizer.ggml.merges", "missing"), ErrorCategory.InvalidData },
+        { new TokenizerFormatException("/x.gguf", "tokenizer.ggml.model", "not supported"), ErrorCategory.InvalidData },
     };
 
     [Theory]
@@ -40,6 +40,8 @@ public class ErrorMappingTests
     public void Error_ids_name_the_failure()
     {
         Assert.Equal("ModelDoesNotFit", ErrorMapping.ErrorIdOf(new ModelDoesNotFitException(Estimate())));
+        Assert.Equal("UnsupportedModel", ErrorMapping.ErrorIdOf(new UnsupportedModelException("/x.gguf", "k", "v", "p")));
+        Assert.Equal("TokenizerFormat", ErrorMapping.ErrorIdOf(new TokenizerFormatException("/x.gguf", "k", "p")));
     }
 
     [Fact]

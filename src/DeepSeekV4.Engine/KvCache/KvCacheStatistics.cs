@@ -1,3 +1,6 @@
+using System.Globalization;
+using DeepSeekV4.Engine.Inference;
+
 namespace DeepSeekV4.Engine.KvCache;
 
 /// <summary>
@@ -30,6 +33,9 @@ public sealed record KvCacheStatistics(
     /// <summary>Bytes per token that grow with the sequence (compressed entries and indexer keys, constant parts excluded).</summary>
     public double AmortizedBytesPerToken { get; init; }
 
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Tokens:N0} tokens, {ByteSize.Format(TotalBytes)} as {Format} ({BytesPerToken:N0} bytes/token)");
+
     /// <summary>The report of a sequence that does not exist yet: nothing held, no layers listed.</summary>
     public static KvCacheStatistics Empty(KvCacheFormat format, int contextLength) =>
         new(format, 0, contextLength, 0, 0, 0, 0, 0, 0, [], 0, 0, 0);
@@ -47,4 +53,7 @@ public sealed record KvCacheLayerStatistics(
     long CompressorStateBytes)
 {
     public long TotalBytes => WindowBytes + CompressedBytes + IndexerKeyBytes + CompressorStateBytes;
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"layer {Layer}: {WindowTokens:N0} window tokens, {CompressedEntries:N0} entries, {ByteSize.Format(TotalBytes)}");
 }
