@@ -83,6 +83,11 @@ Describe 'Stop during prefill' {
         $stopped.Errors | Should -BeNullOrEmpty
     }
 
+    It 'the engine stopped too: the cache does not hold the whole prompt' {
+        $active = @(Invoke-DSInRunspace $rs { Get-DSKvCacheStats } -ErrorAction Stop | Where-Object Sequence -eq 'Active')
+        @($active | Where-Object Tokens -ge $coldPrefill.PromptTokens) | Should -BeNullOrEmpty
+    }
+
     It 'the next completion in that runspace works and gives the cold run''s text' {
         $again = Invoke-DSInRunspace $rs { param($a) Invoke-DSCompletion @a } -Arguments $prefillArgs -PassThruErrors
         $again.Errors | Should -BeNullOrEmpty
@@ -121,6 +126,12 @@ Describe 'Stop during decode' {
         $streamed = -join ($stopped.Chunks | ForEach-Object { $_.MessageData.Message })
         $streamed.Length | Should -BeGreaterThan 0
         $coldDecode.Text.StartsWith($streamed, [StringComparison]::Ordinal) | Should -BeTrue -Because "'$streamed' should start '$($coldDecode.Text)'"
+    }
+
+    It 'the engine stopped too: the cache does not hold the whole answer' {
+        Start-Sleep -Milliseconds 500
+        $active = @(Invoke-DSInRunspace $rs { Get-DSKvCacheStats } -ErrorAction Stop | Where-Object Sequence -eq 'Active')
+        @($active | Where-Object Tokens -ge ($coldDecode.PromptTokens + 100)) | Should -BeNullOrEmpty
     }
 
     It 'the next completion in that runspace works and gives the cold run''s text' {
