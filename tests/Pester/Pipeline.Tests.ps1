@@ -139,6 +139,16 @@ Describe 'Get-DSModel output piped into the other cmdlets' {
         @(Get-DSKvCacheStats -Model beta | Where-Object Tokens -gt 0).Count | Should -BeGreaterThan 0
     }
 
+    It 'into Clear-DSKvCache: a name with wildcard characters clears that model only' {
+        Import-DSModel -LiteralPath $alpha -Name 'alpha[1]'
+        $null = Invoke-DSCompletion -Prompt 'Hello there' -MaxTokens 2 -Temperature 0 -Model 'alpha[1]'
+        Import-DSModel -LiteralPath $beta -Name 'alpha1'
+        $null = Invoke-DSCompletion -Prompt 'Hello there' -MaxTokens 2 -Temperature 0 -Model 'alpha1'
+        Get-DSModel 'alpha`[1`]' | Clear-DSKvCache -Confirm:$false
+        @(Get-DSKvCacheStats -Model 'alpha[1]' | Where-Object Tokens -gt 0) | Should -BeNullOrEmpty
+        @(Get-DSKvCacheStats -Model 'alpha1' | Where-Object Tokens -gt 0).Count | Should -BeGreaterThan 0
+    }
+
     It 'into Clear-DSKvCache -WhatIf: clears nothing' {
         Get-DSModel | Clear-DSKvCache -WhatIf
         @(Get-DSKvCacheStats -Model alpha | Where-Object Tokens -gt 0).Count | Should -BeGreaterThan 0
@@ -151,6 +161,25 @@ Describe 'Get-DSModel output piped into the other cmdlets' {
         $direct = Get-DSMemoryEstimate -LiteralPath $alpha -ContextLength 256
         $e[0].WeightBytes | Should -Be $direct.WeightBytes
         $e[0].WeightsAlreadyLoaded | Should -BeTrue
+    }
+
+    It 'into Get-DSMemoryEstimate without parameters: the model''s own context length and cache format' {
+        Import-DSModel -LiteralPath $alpha -Name small -ContextLength 512 -KvCacheType Q8_0
+        $e = Get-DSModel small | Get-DSMemoryEstimate
+        @($e).Count | Should -Be 1
+        $e.Model | Should -Be 'alpha.gguf'
+        $e.ContextLength | Should -Be 512
+        "$($e.KvCacheType)" | Should -Be 'Q8_0'
+    }
+
+    It 'into Import-DSModel: a model with its own context and format is re-imported as it is' {
+        Import-DSModel -LiteralPath $alpha -Name small -ContextLength 512 -KvCacheType Q8_0
+        $c = Invoke-DSCapture { Get-DSModel small | Import-DSModel -PassThru }
+        $c.Errors | Should -BeNullOrEmpty
+        @(Get-DSModel).Count | Should -Be 3
+        $small = Get-DSModel small
+        $small.ContextLength | Should -Be 512
+        "$($small.KvCacheType)" | Should -Be 'Q8_0'
     }
 
     It 'into Import-DSModel: re-imports each model from its Path, keeping the models as they are' {
