@@ -86,8 +86,8 @@ public class CmdletSurfaceTests
             ["LiteralPath"] = new("String[]", "LiteralPath", Mandatory: true, ByPropertyName: true, Aliases: PathAliases),
             ["Name"] = new("String", "BuiltIn", Mandatory: true),
             ["WeightType"] = new("String", "BuiltIn"),
-            ["ContextLength"] = new("Int32", ByPropertyName: true, Transformation: "TokenCountTransformationAttribute"),
-            ["KvCacheType"] = new("KvCacheFormat", ByPropertyName: true),
+            ["ContextLength"] = new("Int32", Transformation: "TokenCountTransformationAttribute"),
+            ["KvCacheType"] = new("KvCacheFormat"),
             ["AvailableMemory"] = new("Int64"),
         },
     };

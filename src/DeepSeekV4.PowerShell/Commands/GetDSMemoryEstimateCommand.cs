@@ -37,12 +37,12 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
     [ValidateSet("f32", "f16", "q8_0", "q4_k", "iq2_xxs-experts", "ds4-q2")]
     public string WeightType { get; set; } = "q8_0";
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [TokenCountTransformation]
     [ValidateRange(1, int.MaxValue)]
     public int ContextLength { get => _contextLength ?? 0; set => _contextLength = value; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     public KvCacheFormat KvCacheType { get; set; } = KvCacheFormat.Native;
 
     [Parameter]
