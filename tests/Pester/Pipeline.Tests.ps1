@@ -163,15 +163,6 @@ Describe 'Get-DSModel output piped into the other cmdlets' {
         $e[0].WeightsAlreadyLoaded | Should -BeTrue
     }
 
-    It 'into Get-DSMemoryEstimate without parameters: the model''s own context length and cache format' {
-        Import-DSModel -LiteralPath $alpha -Name small -ContextLength 512 -KvCacheType Q8_0
-        $e = Get-DSModel small | Get-DSMemoryEstimate
-        @($e).Count | Should -Be 1
-        $e.Model | Should -Be 'alpha.gguf'
-        $e.ContextLength | Should -Be 512
-        "$($e.KvCacheType)" | Should -Be 'Q8_0'
-    }
-
     It 'into Import-DSModel: a model with its own context and format is re-imported as it is' {
         Import-DSModel -LiteralPath $alpha -Name small -ContextLength 512 -KvCacheType Q8_0
         $c = Invoke-DSCapture { Get-DSModel small | Import-DSModel -PassThru }
