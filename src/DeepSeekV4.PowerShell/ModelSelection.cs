@@ -3,7 +3,11 @@ using DeepSeekV4.Engine.Inference;
 
 namespace DeepSeekV4.PowerShell;
 
-/// <summary>Models of a session picked by name patterns; a plain name that matches nothing is a non-terminating error.</summary>
+/// <summary>
+/// Models of a session picked by name patterns; a name that is some model's exact name picks that model only (so a
+/// model named 'alpha[1]', piped from Get-DSModel, is not read as a pattern); a plain name that matches nothing is a
+/// non-terminating error.
+/// </summary>
 internal static class ModelSelection
 {
     public static List<SessionModel> Select(Cmdlet cmdlet, InferenceSession session, string[]? names)
@@ -13,8 +17,12 @@ internal static class ModelSelection
         var selected = new List<SessionModel>();
         foreach (var name in names)
         {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var matches = models.Where(m => pattern.IsMatch(m.Name)).ToList();
+            var matches = models.Where(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matches.Count == 0)
+            {
+                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                matches = [.. models.Where(m => pattern.IsMatch(m.Name))];
+            }
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
             {
                 cmdlet.WriteError(ErrorMapping.Record(new ModelNotLoadedException(

@@ -56,4 +56,17 @@ public class RemoveDSModelHostTests
         Assert.True(left.IsCurrent);
         Assert.Equal("dsv4-tiny.f16", Assert.Single(host.Run("Invoke-DSCompletion -Prompt hi -MaxTokens 1").Succeeded().Objects<CompletionResult>()).Model);
     }
+
+    [Fact]
+    public void A_piped_model_whose_name_has_wildcard_characters_removes_that_model_only()
+    {
+        using var dir = new TempDirectory();
+        using var host = new PowerShellHost();
+        host.Run("Import-DSModel -LiteralPath $args[0] -Name 'alpha[1]'; Import-DSModel -LiteralPath $args[1] -Name alpha1",
+            dir.CopyTinyModel("a.gguf"), dir.CopyTinyModel("b.gguf")).Succeeded();
+
+        host.Run("Get-DSModel | Where-Object Name -eq 'alpha[1]' | Remove-DSModel").Succeeded();
+
+        Assert.Equal(["alpha1"], Names(host));
+    }
 }

@@ -1,0 +1,91 @@
+#Requires -Version 7.6
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'DeepSeekV4.TestHelpers.ps1')
+    Initialize-DSTest
+}
+
+AfterAll { Complete-DSTest }
+
+Describe 'The DeepSeekV4 module' {
+    It 'exports exactly the eight cmdlets, and nothing else' {
+        $module = Get-Module DeepSeekV4
+        @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $Cmdlets
+        $module.ExportedFunctions.Count | Should -Be 0
+        $module.ExportedAliases.Count | Should -Be 0
+        @(Get-Command -Module DeepSeekV4 | ForEach-Object Name | Sort-Object) | Should -Be $Cmdlets
+    }
+
+    It 'has a valid manifest that requires PowerShell 7.6 (Core)' {
+        $manifest = Test-ModuleManifest -Path $ManifestPath -ErrorAction Stop
+        $manifest.PowerShellVersion | Should -Be ([version]'7.6')
+        $manifest.CompatiblePSEditions | Should -Be @('Core')
+    }
+
+    It 'imports into a fresh runspace without warnings or errors' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ManifestPath' -Verbose:`$false; (Get-Module DeepSeekV4).ExportedCmdlets.Count")
+            $count = $ps.Invoke()
+            @($ps.Streams.Warning | ForEach-Object Message) | Should -BeNullOrEmpty
+            @($ps.Streams.Error | ForEach-Object { $_.ToString() }) | Should -BeNullOrEmpty
+            $count | Should -Be 8
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It 'Remove-Module releases the models of this runspace' {
+        $rs = New-DSRunspace
+        try {
+            $result = Invoke-DSInRunspace $rs {
+                param($model)
+                Import-DSModel -LiteralPath $model
+                $before = @(Get-DSModel).Count
+                Remove-Module DeepSeekV4
+                Import-Module DeepSeekV4
+                $before, @(Get-DSModel).Count
+            } -Arguments $FixtureModel
+            $result | Should -Be @(1, 0)
+        }
+        finally { $rs.Dispose() }
+    }
+}
+
+Describe 'Help for <_>' -ForEach @(
+    'Clear-DSKvCache', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel',
+    'Import-DSModel', 'Invoke-DSCompletion', 'Measure-DSPerplexity', 'Remove-DSModel') {
+    BeforeAll {
+        $help = Get-Help $_ -Full -ErrorAction Stop
+    }
+
+    It 'has a synopsis other than the generated syntax' {
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis.Trim() | Should -Not -BeLike "$_ *"
+    }
+
+    It 'has a description' {
+        ($help.description.Text -join "`n").Trim() | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has at least two examples' {
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 2
+    }
+
+    It 'describes every parameter' {
+        $parameters = @($help.parameters.parameter | Where-Object name -NotIn @(
+                'WhatIf', 'Confirm', 'Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction',
+                'ErrorVariable', 'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable'))
+        $parameters.Count | Should -BeGreaterThan 0
+        $undescribed = @($parameters | Where-Object { -not ($_.description.Text -join '').Trim() } | ForEach-Object name)
+        $undescribed | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'about_DeepSeekV4' {
+    It 'is found by Get-Help' {
+        $about = Get-Help about_DeepSeekV4 -ErrorAction SilentlyContinue
+        $about | Should -Not -BeNullOrEmpty
+        ($about | Out-String) | Should -Match 'DeepSeek'
+    }
+}
