@@ -25,7 +25,7 @@ public sealed class AttentionWeights
     internal static AttentionWeights Bind(TensorBinder b, string blk, DeepSeekV4Config c, int ratio)
     {
         long groupInput = (long)c.HeadsPerGroup * c.HeadDim;
-        var outputA = b.Matrix(blk + "attn_output_a.weight", groupInput, (long)c.OutputGroupCount * c.OutputLoraRank);
+        var outputA = b.MatrixOfAnyRowShape(blk + "attn_output_a.weight", groupInput, (long)c.OutputGroupCount * c.OutputLoraRank);
         var groups = new TensorView[c.OutputGroupCount];
         for (int g = 0; g < groups.Length; g++) groups[g] = outputA.RowRange((long)g * c.OutputLoraRank, c.OutputLoraRank);
         return new AttentionWeights

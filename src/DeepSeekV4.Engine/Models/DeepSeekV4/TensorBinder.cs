@@ -42,12 +42,31 @@ internal sealed class TensorBinder
     /// A weight used only as the matrix of products (never read by rows): Q8_0 matrices are rearranged once into the
     /// <see cref="InterleavedQ8_0"/> layout when the binder was asked to and the bytes are the process's own copy.
     /// </summary>
-    public TensorView Matrix(string name, params long[] dims)
+    public TensorView Matrix(string name, params long[] dims) => Matrix(name, dims, anyRowShape: false);
+
+    /// <summary>
+    /// <see cref="Matrix(string, long[])"/> for a weight that files have stored in more than one shape: any shape with
+    /// the expected row length (ne0) and element count is read as <paramref name="dims"/>, as llama.cpp does (early
+    /// converters wrote attn_output_a as [ne0, rank, groups]; the rows are the same bytes in the same order).
+    /// </summary>
+    public TensorView MatrixOfAnyRowShape(string name, params long[] dims) => Matrix(name, dims, anyRowShape: true);
+
+    private TensorView Matrix(string name, long[] dims, bool anyRowShape)
     {
         if (_interleaved.TryGetValue(name, out var done)) return done;
-        var view = Tensor(name, dims);
+        var view = anyRowShape ? Reshaped(name, dims) : Tensor(name, dims);
         if (!_interleave || !InterleavedQ8_0.Fits(view.Type, view.RowCount)) return view;
         return _interleaved[name] = InterleavedQ8_0.Interleave(view);
+    }
+
+    private TensorView Reshaped(string name, long[] dims)
+    {
+        var info = Find(name);
+        long elements = dims.Aggregate(1L, (a, d) => a * d);
+        if (SameShape(info.Dimensions, dims) || info.RowLength != dims[0] || info.ElementCount != elements) return Tensor(name, dims);
+        if (!Dequantizer.IsSupported(info.Type))
+            throw new UnsupportedModelException(Path, name, info.TypeInfo.Name, "this tensor type is not supported yet");
+        return new TensorView(info.Name, info.Type, dims, _file.GetTensorAddress(info), info.ByteSize);
     }
 
     /// <summary>A small tensor decoded to float32 (vectors, positional biases).</summary>
