@@ -118,7 +118,7 @@ try {
                 Copy-Item module/bin (Join-Path $target 'module') -Recurse
                 if ($Configuration -eq 'Release') { Get-ChildItem (Join-Path $target 'module/bin') -Recurse -Filter *.pdb | Remove-Item }
                 $manifest = Join-Path $target 'DeepSeekV4.psd1'
-                Test-ModuleManifest $manifest | Format-List Name, Version, ExportedCmdlets
+                Test-ModuleManifest $manifest | Format-List Name, Version, @{ n = 'ExportedCmdlets'; e = { $_.ExportedCmdlets.Keys -join ', ' } }
                 $check = "Import-Module '$manifest' -ErrorAction Stop; " +
                     "if (-not (Get-Help Import-DSModel).Description) { throw 'the packaged module has no help for Import-DSModel' }; " +
                     "if (-not (Get-Help about_DeepSeekV4)) { throw 'the packaged module has no about_DeepSeekV4' }; " +
