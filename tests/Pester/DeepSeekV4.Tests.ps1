@@ -1,4 +1,4 @@
-#Requires -Version 7.6
+#Requires -Version 7.4
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 <#
     The module in a real pwsh host: imports the built module (dotnet build Module.sln first; build.ps1 -Task Test
