@@ -29,12 +29,17 @@ public abstract class DSCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> on a worker thread, passing each engine event to <paramref name="onEvent"/> on
-    /// this (the pipeline) thread as it comes; returns the result or rethrows the work's exception.
+    /// this (the pipeline) thread as it comes (warnings are written here); returns the result or rethrows the work's
+    /// exception.
     /// </summary>
     protected T RunEngine<T>(Func<Action<EngineEvent>, CancellationToken, T> work, Action<EngineEvent> onEvent)
     {
         using var run = BackgroundRun<T>.Start(work, StopToken);
-        foreach (var e in run.Events()) onEvent(e);
+        foreach (var e in run.Events())
+        {
+            if (e is WarningEvent warning) WriteWarning(warning.Message);
+            else onEvent(e);
+        }
         return run.Result;
     }
 
@@ -48,8 +53,8 @@ public abstract class DSCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// File-system paths for -Path (wildcards) or -LiteralPath; a path that matches nothing, or is not a file-system
-    /// path, is a non-terminating error and the others go on.
+    /// File-system paths for -Path (wildcards) or -LiteralPath; a path that matches nothing, is not a file-system path
+    /// or names a directory is a non-terminating error and the others go on.
     /// </summary>
     protected List<string> ResolveFiles(IEnumerable<string> paths, bool literal)
     {
@@ -71,7 +76,11 @@ public abstract class DSCmdlet : PSCmdlet, IDisposable
                 }
                 if (provider.Name != "FileSystem")
                     throw new ArgumentException($"'{path}' is a {provider.Name} path; DeepSeekV4 reads files from the file system");
-                files.AddRange(resolved);
+                foreach (var file in resolved)
+                {
+                    if (Directory.Exists(file)) WriteError(ErrorMapping.Record(new ArgumentException($"{file} is a directory, not a file"), file));
+                    else files.Add(file);
+                }
             }
             catch (Exception e) when (e is ItemNotFoundException or ArgumentException or NotSupportedException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
             {

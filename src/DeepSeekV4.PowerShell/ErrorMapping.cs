@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
+using DeepSeekV4.Engine.Tokenization;
 
 namespace DeepSeekV4.PowerShell;
 
@@ -14,7 +16,8 @@ public static class ErrorMapping
         ModelDoesNotFitException => ErrorCategory.ResourceUnavailable,
         ContextOverflowException or DocumentTooLargeException => ErrorCategory.LimitsExceeded,
         FileNotFoundException or DirectoryNotFoundException or ItemNotFoundException => ErrorCategory.ObjectNotFound,
-        GgufFormatException or InvalidDataException or FormatException => ErrorCategory.InvalidData,
+        UnsupportedModelException => ErrorCategory.InvalidType,
+        GgufFormatException or TokenizerFormatException or InvalidDataException or FormatException => ErrorCategory.InvalidData,
         OperationCanceledException => ErrorCategory.OperationStopped,
         ArgumentException => ErrorCategory.InvalidArgument,
         NotSupportedException => ErrorCategory.NotImplemented,
@@ -31,5 +34,24 @@ public static class ErrorMapping
         return name.EndsWith("Exception", StringComparison.Ordinal) ? name[..^"Exception".Length] : name;
     }
 
-    public static ErrorRecord Record(Exception e, object? target) => new(e, ErrorIdOf(e), CategoryOf(e), target);
+    /// <summary>
+    /// The error record, its message in the user's terms: the .NET suffixes of argument exceptions ("(Parameter
+    /// 'contextLength')", "Actual value was 4096.") are dropped, since the engine's own text already names the value;
+    /// the exception keeps its type, with the original as its inner exception.
+    /// </summary>
+    public static ErrorRecord Record(Exception e, object? target) => new(InUserTerms(e), ErrorIdOf(e), CategoryOf(e), target);
+
+    private static Exception InUserTerms(Exception e)
+    {
+        string message = e.Message;
+        if (e is ArgumentOutOfRangeException { ActualValue: { } actual })
+            message = WithoutSuffix(message, Environment.NewLine + $"Actual value was {actual}.");
+        if (e is ArgumentException { ParamName: { } name })
+            message = WithoutSuffix(message, $" (Parameter '{name}')");
+        if (message == e.Message) return e;
+        return e is ArgumentOutOfRangeException ? new ArgumentOutOfRangeException(message, e) : new ArgumentException(message, e);
+    }
+
+    private static string WithoutSuffix(string text, string suffix) =>
+        text.EndsWith(suffix, StringComparison.Ordinal) ? text[..^suffix.Length] : text;
 }

@@ -19,7 +19,7 @@ public class CmdletSurfaceTests
     {
         ["Import-DSModel"] = new()
         {
-            ["Path"] = new("String[]", "Path", Mandatory: true, Position: 0, ByValue: true, Wildcards: true),
+            ["Path"] = new("String[]", "Path", Mandatory: true, Position: 0, ByValue: true, ByPropertyName: true, Wildcards: true),
             ["LiteralPath"] = new("String[]", "LiteralPath", Mandatory: true, ByPropertyName: true, Aliases: PathAliases),
             ["Name"] = new("String"),
             ["ContextLength"] = new("Int32", Transformation: "TokenCountTransformationAttribute"),
@@ -82,7 +82,7 @@ public class CmdletSurfaceTests
         },
         ["Get-DSMemoryEstimate"] = new()
         {
-            ["Path"] = new("String[]", "Path", Mandatory: true, Position: 0, ByValue: true, Wildcards: true),
+            ["Path"] = new("String[]", "Path", Mandatory: true, Position: 0, ByValue: true, ByPropertyName: true, Wildcards: true),
             ["LiteralPath"] = new("String[]", "LiteralPath", Mandatory: true, ByPropertyName: true, Aliases: PathAliases),
             ["Name"] = new("String", "BuiltIn", Mandatory: true),
             ["WeightType"] = new("String", "BuiltIn"),

@@ -81,7 +81,13 @@ public partial class DocsTests
             Assert.True(yaml["Aliases"] == string.Join(", ", p.Aliases), $"{where}: aliases '{yaml["Aliases"]}'");
             Assert.True(yaml["Required"] == (set.Mandatory ? "True" : "False"), $"{where}: required");
             Assert.True(yaml["Position"] == (set.Position?.ToString() ?? "Named"), $"{where}: position");
-            string pipeline = set.ByValue ? "True (ByValue)" : set.ByPropertyName ? "True (ByPropertyName)" : "False";
+            string pipeline = (set.ByValue, set.ByPropertyName) switch
+            {
+                (true, true) => "True (ByValue, ByPropertyName)",
+                (true, false) => "True (ByValue)",
+                (false, true) => "True (ByPropertyName)",
+                _ => "False",
+            };
             Assert.True(yaml["Accept pipeline input"] == pipeline, $"{where}: pipeline input");
             Assert.True(yaml["Accept wildcard characters"] == (p.Has("SupportsWildcardsAttribute") ? "True" : "False"), $"{where}: wildcards");
         }
@@ -127,6 +133,37 @@ public partial class DocsTests
         foreach (var cmdlet in CmdletMetadata.Cmdlets) Assert.Contains(cmdlet.Name, about);
     }
 
+    public static TheoryData<string> AllPages =>
+        [.. Directory.GetFiles(RepositoryPaths.Get("docs"), "*.md").Select(f => Path.GetFileName(f)).Order()];
+
+    [Theory]
+    [MemberData(nameof(AllPages))]
+    public void Code_for_the_tiny_demo_model_asks_for_at_most_its_1024_tokens(string page)
+    {
+        string doc = File.ReadAllText(RepositoryPaths.Get("docs", page)).ReplaceLineEndings("\n");
+        foreach (Match block in CodeBlock().Matches(doc))
+        {
+            string code = block.Groups[1].Value;
+            if (!TinyModel().IsMatch(code)) continue;
+            foreach (Match length in ContextLength().Matches(code))
+            {
+                long tokens = long.Parse(length.Groups[1].Value) * (length.Groups[2].Value.ToUpperInvariant() switch { "K" => 1024, "M" => 1024 * 1024, _ => 1 });
+                Assert.True(tokens <= 1024, $"{page}: the tiny model holds at most 1,024 tokens, the code asks {length.Value}:\n{code}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_about_topics_code_fits_80_columns_once_indented()
+    {
+        string about = File.ReadAllText(RepositoryPaths.Get("docs", "about_DeepSeekV4.md")).ReplaceLineEndings("\n");
+        foreach (Match block in CodeBlock().Matches(about))
+        {
+            foreach (var line in block.Groups[1].Value.Split('\n'))
+                Assert.True(line.Length <= 76, $"about_DeepSeekV4: a code line of {line.Length} characters (76 at most, indented by 4 in the help text): {line}");
+        }
+    }
+
     private static string Between(string text, string from, string to)
     {
         int a = text.IndexOf(from, StringComparison.Ordinal) + from.Length;
@@ -136,6 +173,16 @@ public partial class DocsTests
 
     [GeneratedRegex(@"^### -(\w+)\n.*?```yaml\n(.*?)```", RegexOptions.Singleline | RegexOptions.Multiline)]
     private static partial Regex ParameterSection();
+
+    [GeneratedRegex(@"^```[a-z]*\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)]
+    private static partial Regex CodeBlock();
+
+    /// <summary>The tiny demo model (dsv4 make-model --preset tiny) or the dsv4-tiny fixture.</summary>
+    [GeneratedRegex(@"demo\.gguf|dsv4-tiny|--preset tiny")]
+    private static partial Regex TinyModel();
+
+    [GeneratedRegex(@"-ContextLength\s+(\d+)([KkMm]?)\b")]
+    private static partial Regex ContextLength();
 
     [GeneratedRegex(@"```powershell\n")]
     private static partial Regex ExampleCode();

@@ -2,6 +2,8 @@ using System.Management.Automation;
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
+using DeepSeekV4.Engine.Tokenization;
 
 namespace DeepSeekV4.PowerShell.Tests;
 
@@ -23,6 +25,8 @@ public class ErrorMappingTests
         { new DocumentTooLargeException("/d", 10, 5), ErrorCategory.LimitsExceeded },
         { new ArgumentOutOfRangeException("TopP"), ErrorCategory.InvalidArgument },
         { new OperationCanceledException(), ErrorCategory.OperationStopped },
+        { new UnsupportedModelException("/x.gguf", "general.architecture", "llama", "not a DeepSeek V4 model"), ErrorCategory.InvalidType },
+        { new TokenizerFormatException("/x.gguf", "tokenizer.ggml.model", "not supported"), ErrorCategory.InvalidData },
     };
 
     [Theory]
@@ -36,5 +40,19 @@ public class ErrorMappingTests
     public void Error_ids_name_the_failure()
     {
         Assert.Equal("ModelDoesNotFit", ErrorMapping.ErrorIdOf(new ModelDoesNotFitException(Estimate())));
+        Assert.Equal("UnsupportedModel", ErrorMapping.ErrorIdOf(new UnsupportedModelException("/x.gguf", "k", "v", "p")));
+        Assert.Equal("TokenizerFormat", ErrorMapping.ErrorIdOf(new TokenizerFormatException("/x.gguf", "k", "p")));
+    }
+
+    [Fact]
+    public void Argument_errors_read_in_the_users_terms_and_keep_their_type()
+    {
+        var e = new ArgumentOutOfRangeException("contextLength", 4096, "context length 4,096 is outside 1..1,024 for tiny.gguf");
+        var record = ErrorMapping.Record(e, "tiny.gguf");
+        Assert.Equal("context length 4,096 is outside 1..1,024 for tiny.gguf", record.Exception.Message);
+        Assert.IsType<ArgumentOutOfRangeException>(record.Exception);
+        Assert.Same(e, record.Exception.InnerException);
+        Assert.Equal(ErrorCategory.InvalidArgument, record.CategoryInfo.Category);
+        Assert.StartsWith("ArgumentOutOfRange", record.FullyQualifiedErrorId);
     }
 }

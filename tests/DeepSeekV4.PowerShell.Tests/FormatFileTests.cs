@@ -45,4 +45,35 @@ public class FormatFileTests
                 Assert.Contains(alias.Value, type.GetProperties().Select(p => p.Name));
         }
     }
+
+    /// <summary>
+    /// Every table fits an 80-column console without auto-sizing: each column but the last has a Width no narrower
+    /// than its label (one column without a Width turns the whole table to auto-size, which wraps labels), and the
+    /// widths, the one-space gaps and the last column's label add up to 80 or less.
+    /// </summary>
+    [Fact]
+    public void Tables_fit_80_columns_with_fixed_widths()
+    {
+        foreach (var view in Format.Descendants("View").Where(v => v.Element("TableControl") != null))
+        {
+            string name = view.Element("Name")!.Value;
+            var headers = view.Descendants("TableColumnHeader").ToList();
+            int total = headers.Count - 1;
+            for (int i = 0; i < headers.Count; i++)
+            {
+                string label = headers[i].Element("Label")?.Value ?? "";
+                var width = headers[i].Element("Width");
+                if (width == null)
+                {
+                    Assert.True(i == headers.Count - 1, $"view {name}: column '{label}' has no Width and is not the last");
+                    total += label.Length;
+                    continue;
+                }
+                int w = int.Parse(width.Value);
+                Assert.True(w >= label.Length, $"view {name}: column '{label}' is {w} wide, narrower than its label");
+                total += w;
+            }
+            Assert.True(total <= 80, $"view {name} needs {total} columns");
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace DeepSeekV4.Engine.Compute;
@@ -125,6 +126,7 @@ public sealed class WorkerPool : IDisposable
     /// Claims and executes chunks of call <paramref name="generation"/> until none is left. After a failure the
     /// remaining chunks are claimed and counted without running, so the call still ends, and rethrows it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Drain(IChunkedWork work, int generation, int chunks)
     {
         while (true)
@@ -147,6 +149,7 @@ public sealed class WorkerPool : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WorkerLoop()
     {
         int seen = 0;

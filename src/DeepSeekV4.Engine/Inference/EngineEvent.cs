@@ -9,6 +9,9 @@ public sealed record TextChunkEvent(string Text) : EngineEvent;
 /// <summary>Prompt tokens computed so far out of those that had to be computed (reused ones excluded).</summary>
 public sealed record PrefillProgressEvent(int Done, int Total) : EngineEvent;
 
+/// <summary>Something the user should know that did not stop the work (a host shows it as a warning).</summary>
+public sealed record WarningEvent(string Message) : EngineEvent;
+
 /// <summary>A model load's progress: a stage name and units done out of total (bytes or tensors).</summary>
 public sealed record LoadProgressEvent(string Stage, long Done, long Total) : EngineEvent;
 

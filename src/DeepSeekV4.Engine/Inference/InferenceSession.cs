@@ -43,6 +43,7 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
                 if (existing.Path != full) throw new ModelNameInUseException(name, existing.Path, full);
                 if ((contextLength == null || contextLength == existing.ContextLength) && format == existing.KvCacheType)
                 {
+                    ModelRegistry.WarnIfLoadedOtherwise(full, existing.LoadOptions, options ?? new ModelLoadOptions(), onEvent);
                     Current = existing;
                     return existing;
                 }

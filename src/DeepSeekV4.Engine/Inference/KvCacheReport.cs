@@ -27,10 +27,21 @@ public sealed record KvCacheReport(string Model, string Sequence, KvCacheStatist
 
     public double SmallerThanMla => Ratio(MlaBytes);
 
+    /// <summary>This cache against an uncompressed multi-head cache of the same model: "3.2x smaller", "1.5x larger" or "same size".</summary>
+    public string VersusMha => SizeComparison.Describe(TotalBytes, UncompressedMhaBytes);
+
+    /// <summary>This cache against a GQA cache with 8 KV heads of 128 dims, in words (see <see cref="VersusMha"/>).</summary>
+    public string VersusGqa8 => SizeComparison.Describe(TotalBytes, Gqa8Bytes);
+
+    /// <summary>This cache against a DeepSeek-V3-style MLA latent cache, in words (see <see cref="VersusMha"/>).</summary>
+    public string VersusMla => SizeComparison.Describe(TotalBytes, MlaBytes);
+
     public IReadOnlyList<KvCacheLayerReport> Layers =>
         [.. Statistics.Layers.Select(l => new KvCacheLayerReport(Model, Sequence, l))];
 
     private double Ratio(long other) => TotalBytes == 0 ? 0 : (double)other / TotalBytes;
+
+    public override string ToString() => $"{Model} / {Sequence}: {Statistics}";
 }
 
 /// <summary>One layer's share of a cached sequence.</summary>
@@ -49,4 +60,6 @@ public sealed record KvCacheLayerReport(string Model, string Sequence, KvCacheLa
     public long IndexerKeyBytes => Statistics.IndexerKeyBytes;
     public long CompressorStateBytes => Statistics.CompressorStateBytes;
     public long TotalBytes => Statistics.TotalBytes;
+
+    public override string ToString() => $"{Model} / {Sequence} layer {Layer} ({Attention}): {ByteSize.Format(TotalBytes)}";
 }

@@ -28,6 +28,17 @@ public sealed record MemoryEstimate(
 
     public bool Fits => RequiredBytes <= AvailableBytes;
 
+    /// <summary>The weights by tensor type on one line: "F16 6.74 MiB, F32 743.57 KiB, I32 24 KiB".</summary>
+    public string WeightBreakdown => Breakdown(Weights);
+
+    /// <summary>The KV cache by component on one line: "window 181.88 KiB, CSA entries 97 KiB, …".</summary>
+    public string KvCacheBreakdown => Breakdown(KvCache);
+
+    public override string ToString() => Describe();
+
+    private static string Breakdown(IReadOnlyList<MemoryComponent> parts) =>
+        string.Join(", ", parts.Select(p => $"{p.Name} {ByteSize.Format(p.Bytes)}"));
+
     public string Describe() =>
         $"{Model} needs {ByteSize.Format(RequiredBytes)} (weights {ByteSize.Format(WeightBytes)}" +
         (WeightsAlreadyLoaded ? " already in memory" : "") +

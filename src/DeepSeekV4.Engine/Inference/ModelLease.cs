@@ -6,8 +6,9 @@ public sealed class ModelLease : IDisposable
     private readonly ModelRegistry _registry;
     private int _released;
 
-    internal ModelLease(ModelRegistry registry, string path, LoadedModel model, int contextLength)
+    internal ModelLease(ModelRegistry registry, string path, LoadedModel model, ModelLoadOptions options, int contextLength)
     {
+        Options = options;
         _registry = registry;
         Path = path;
         Model = model;
@@ -17,6 +18,9 @@ public sealed class ModelLease : IDisposable
     public string Path { get; }
 
     public LoadedModel Model { get; }
+
+    /// <summary>The options the weights were loaded with (by whichever session loaded them first).</summary>
+    public ModelLoadOptions Options { get; }
 
     /// <summary>The context length the lease was estimated for.</summary>
     public int ContextLength { get; }

@@ -45,6 +45,9 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
     /// <summary>
     /// A lease on the model in <paramref name="path"/>, loading it when no one holds it. Refused with
     /// <see cref="ModelDoesNotFitException"/> when the estimate exceeds the available memory, unless <paramref name="force"/>.
+    /// A caller that finds the file being loaded by another waits for it (cancellably); when that load fails or is
+    /// cancelled, the waiter loads the file itself rather than inherit the other's failure. Weights are shared as
+    /// loaded: a caller whose <paramref name="options"/> differ from the loaded ones gets a <see cref="WarningEvent"/>.
     /// </summary>
     public ModelLease Acquire(string path, int? contextLength, KvCacheFormat format, ModelLoadOptions options, bool force,
         Action<EngineEvent>? onEvent = null, CancellationToken cancellationToken = default)
@@ -52,36 +55,94 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
         string key = Canonical(path);
         var estimate = Estimate(key, contextLength, format);
         if (!estimate.Fits && !force) throw new ModelDoesNotFitException(estimate);
-        Entry entry;
-        lock (_entries)
+        while (true)
         {
-            if (!_entries.TryGetValue(key, out entry!))
+            cancellationToken.ThrowIfCancellationRequested();
+            Entry entry;
+            bool loadHere;
+            lock (_entries)
             {
-                entry = new Entry(new Lazy<LoadedModel>(() => loader.Load(key, options, onEvent, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication));
-                _entries.Add(key, entry);
+                loadHere = !_entries.TryGetValue(key, out entry!);
+                if (loadHere)
+                {
+                    entry = new Entry(options);
+                    _entries.Add(key, entry);
+                }
+                entry.References++;
             }
-            entry.References++;
+            if (loadHere) return new ModelLease(this, key, LoadInto(entry, key, options, onEvent, cancellationToken), options, estimate.ContextLength);
+            LoadedModel model;
+            try
+            {
+                model = entry.Loaded.Task.WaitAsync(cancellationToken).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Release(key, entry);
+                throw;
+            }
+            catch (Exception)
+            {
+                continue;   // the other caller's load failed or was cancelled and removed its entry: try ourselves
+            }
+            WarnIfLoadedOtherwise(key, entry.Options, options, onEvent);
+            return new ModelLease(this, key, model, entry.Options, estimate.ContextLength);
         }
+    }
+
+    private LoadedModel LoadInto(Entry entry, string key, ModelLoadOptions options, Action<EngineEvent>? onEvent, CancellationToken cancellationToken)
+    {
         try
         {
-            return new ModelLease(this, key, entry.Model.Value, estimate.ContextLength);
+            var model = loader.Load(key, options, onEvent, cancellationToken);
+            entry.Loaded.SetResult(model);
+            return model;
         }
-        catch
+        catch (Exception e)
         {
-            Release(key);
+            lock (_entries)
+            {
+                if (_entries.TryGetValue(key, out var current) && current == entry) _entries.Remove(key);
+            }
+            entry.Loaded.SetException(e);
             throw;
         }
     }
 
+    /// <summary>Posts a <see cref="WarningEvent"/> when the weights in memory were loaded with other options than asked.</summary>
+    internal static void WarnIfLoadedOtherwise(string path, ModelLoadOptions loaded, ModelLoadOptions asked, Action<EngineEvent>? onEvent)
+    {
+        if (onEvent == null || Differences(loaded, asked) is not { } differences) return;
+        onEvent(new WarningEvent($"{System.IO.Path.GetFileName(path)} is already loaded in this process ({differences}); this session " +
+                                 "shares those weights as they are. Remove the model from every session to load it anew."));
+    }
+
+    private static string? Differences(ModelLoadOptions loaded, ModelLoadOptions asked)
+    {
+        var parts = new List<string>();
+        if (asked.LoadMode != loaded.LoadMode)
+            parts.Add(loaded.LoadMode == Gguf.GgufLoadMode.Mapped ? "memory-mapped, not read into memory (-NoMmap)" : "read into memory (-NoMmap), not memory-mapped");
+        if (asked.Threads != loaded.Threads)
+            parts.Add($"with {(loaded.Threads == 0 ? "the default number of" : loaded.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture))} threads, not {(asked.Threads == 0 ? "the default" : asked.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+        return parts.Count == 0 ? null : string.Join("; ", parts);
+    }
+
     internal void Release(string key)
+    {
+        Entry? entry;
+        lock (_entries) _entries.TryGetValue(key, out entry);
+        if (entry != null) Release(key, entry);
+    }
+
+    private void Release(string key, Entry entry)
     {
         LoadedModel? toDispose = null;
         lock (_entries)
         {
-            if (!_entries.TryGetValue(key, out var entry)) return;
+            if (!_entries.TryGetValue(key, out var current) || current != entry) return;
             if (--entry.References > 0) return;
             _entries.Remove(key);
-            if (entry.Model.IsValueCreated) toDispose = entry.Model.Value;
+            if (entry.Loaded.Task.IsCompletedSuccessfully) toDispose = entry.Loaded.Task.Result;
         }
         toDispose?.Dispose();
     }
@@ -106,9 +167,13 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
     /// <summary>Context used when none is asked for: memory is taken as sequences grow, but the estimate counts all of it.</summary>
     public const int DefaultContextLength = 65536;
 
-    private sealed class Entry(Lazy<LoadedModel> model)
+    private sealed class Entry(ModelLoadOptions options)
     {
-        public Lazy<LoadedModel> Model { get; } = model;
+        public ModelLoadOptions Options { get; } = options;
+
+        /// <summary>Completed by the caller that loads the file; the others wait on it.</summary>
+        public TaskCompletionSource<LoadedModel> Loaded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public int References { get; set; }
     }
 }

@@ -82,9 +82,6 @@ internal sealed class PrefixCache(ILanguageModel model, int contextLength, KvCac
         _previousPrompt = [];
     }
 
-    /// <summary>The active sequence, created empty when there is none yet.</summary>
-    public TrackedSequence EnsureActive() => Active ??= new TrackedSequence(model.CreateSequence(contextLength, format));
-
     public void Dispose() => Clear();
 
     private static int Reachable(TrackedSequence sequence, ReadOnlySpan<int> prompt, int limit)

@@ -35,6 +35,9 @@ public sealed class SessionModel : IDisposable
 
     public LoadedModel Model => _lease.Model;
 
+    /// <summary>How the shared weights were loaded (which may differ from what this session asked for).</summary>
+    public ModelLoadOptions LoadOptions => _lease.Options;
+
     /// <summary>
     /// Runs one completion. <paramref name="onEvent"/> receives text chunks and prefill progress on this thread.
     /// Cancelling throws <see cref="OperationCanceledException"/> and leaves the model ready for the next call.
@@ -54,14 +57,17 @@ public sealed class SessionModel : IDisposable
         }
     }
 
-    /// <summary>The cached sequences' statistics: the active one (created empty when none ran yet) and the prefix checkpoint.</summary>
+    /// <summary>
+    /// The cached sequences' statistics: the active one (an empty report when none ran yet; reading creates nothing)
+    /// and the prefix checkpoint.
+    /// </summary>
     public IReadOnlyList<KvCacheReport> GetKvCacheReports()
     {
         _gate.Wait();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var reports = new List<KvCacheReport> { new(Name, "Active", _cache.EnsureActive().GetStatistics()) };
+            var reports = new List<KvCacheReport> { new(Name, "Active", _cache.Active?.GetStatistics() ?? KvCacheStatistics.Empty(KvCacheType, ContextLength)) };
             if (_cache.Checkpoint is { } checkpoint) reports.Add(new KvCacheReport(Name, "PrefixCheckpoint", checkpoint.GetStatistics()));
             return reports;
         }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.Inference;
 
 /// <summary>
@@ -24,6 +26,7 @@ internal sealed class StopStringMatcher
     public string Text => new(_buffer, 0, _length);
 
     /// <summary>Adds decoded text; returns true when a stop string is now complete (the text is cut before it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Append(string chunk)
     {
         if (Stopped || chunk.Length == 0) return Stopped;
@@ -50,6 +53,7 @@ internal sealed class StopStringMatcher
     public void Finish() => _finished = true;
 
     /// <summary>Text that can be shown now and was not shown before (empty when nothing new is safe).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string TakeEmittable()
     {
         int safe = Stopped || _finished ? _length : _length - HeldBack();
@@ -61,6 +65,7 @@ internal sealed class StopStringMatcher
     }
 
     /// <summary>The longest end of the text that is a proper start of some stop string.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int HeldBack()
     {
         int held = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.KvCache;
 
 namespace DeepSeekV4.Engine.Inference;
@@ -13,6 +14,7 @@ internal sealed class TrackedSequence(IModelSequence sequence) : IDisposable
 
     public int Length => _tokens.Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<int> tokens, Span<float> logits, CancellationToken cancellationToken, Action<int, int>? progress)
     {
         Sequence.Forward(tokens, logits, false, cancellationToken, progress);

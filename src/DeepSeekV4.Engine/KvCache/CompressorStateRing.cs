@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.KvCache;
 
 /// <summary>
@@ -26,6 +28,7 @@ public sealed class CompressorStateRing
     public ReadOnlySpan<float> Values(int position) => Slot(ref _values, position);
     public ReadOnlySpan<float> Logits(int position) => Slot(ref _logits, position);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Span<float> Slot(ref float[]? data, int position)
     {
         data ??= new float[checked(Rows * Width)];

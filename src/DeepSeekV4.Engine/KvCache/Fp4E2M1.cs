@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.KvCache;
 
 /// <summary>
@@ -15,6 +17,7 @@ public static class Fp4E2M1
     public static float Decode(int code) => Decoded[code & 0xF];
 
     /// <summary>Rounds |x| ≤ 6 to the nearest e2m1 value, ties to even, and returns its 4-bit code.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Encode(float x)
     {
         int sign = BitConverter.SingleToInt32Bits(x) < 0 ? 8 : 0;
@@ -33,6 +36,7 @@ public static class Fp4E2M1
     }
 
     /// <summary>The UE8M0 scale exponent k (scale = 2^k) of a block whose largest magnitude is <paramref name="amax"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ScaleExponent(float amax)
     {
         float y = MathF.Max(amax, AmaxFloor) * InverseMax;
@@ -41,6 +45,7 @@ public static class Fp4E2M1
     }
 
     /// <summary>Quantizes one block into packed nibbles (x.Length / 2 bytes); returns k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int QuantizeBlock(ReadOnlySpan<float> x, Span<byte> packed)
     {
         int k = ScaleExponent(MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x)));
@@ -49,6 +54,7 @@ public static class Fp4E2M1
         return k;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DequantizeBlock(ReadOnlySpan<byte> packed, int k, Span<float> values)
     {
         float scale = MathF.ScaleB(1f, k);
@@ -61,6 +67,7 @@ public static class Fp4E2M1
     }
 
     /// <summary>The reference's FP4 simulation in place: every block of <paramref name="blockSize"/> values rounded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Simulate(Span<float> values, int blockSize)
     {
         for (int b = 0; b < values.Length; b += blockSize)

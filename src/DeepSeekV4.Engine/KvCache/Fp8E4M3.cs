@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.KvCache;
 
 /// <summary>
@@ -16,6 +18,7 @@ public static class Fp8E4M3
     public static float Decode(byte code) => Decoded[code];
 
     /// <summary>Rounds |x| ≤ 448 to the nearest e4m3 value, ties to even, and returns its code.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static byte Encode(float x)
     {
         byte sign = (byte)(BitConverter.SingleToInt32Bits(x) < 0 ? 0x80 : 0);
@@ -34,6 +37,7 @@ public static class Fp8E4M3
     }
 
     /// <summary>The UE8M0 scale exponent k (scale = 2^k) of a block whose largest magnitude is <paramref name="amax"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ScaleExponent(float amax)
     {
         float y = MathF.Max(amax, AmaxFloor) * InverseMax;
@@ -42,6 +46,7 @@ public static class Fp8E4M3
     }
 
     /// <summary>Quantizes one block: codes[i] = e4m3(clamp(x[i] / 2^k, ±448)); returns k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int QuantizeBlock(ReadOnlySpan<float> x, Span<byte> codes)
     {
         int k = ScaleExponent(MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x)));
@@ -50,6 +55,7 @@ public static class Fp8E4M3
     }
 
     /// <summary>values[i] = e4m3(codes[i]) · 2^k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DequantizeBlock(ReadOnlySpan<byte> codes, int k, Span<float> values)
     {
         float scale = MathF.ScaleB(1f, k);
@@ -57,6 +63,7 @@ public static class Fp8E4M3
     }
 
     /// <summary>The reference's FP8 simulation in place: every block of <paramref name="blockSize"/> values rounded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Simulate(Span<float> values, int blockSize)
     {
         for (int b = 0; b < values.Length; b += blockSize)

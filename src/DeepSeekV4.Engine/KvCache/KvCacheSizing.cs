@@ -3,7 +3,8 @@ namespace DeepSeekV4.Engine.KvCache;
 /// <summary>
 /// KV-cache sizes computed from the geometry alone (no weights, no sequence): what a sequence of a given length
 /// holds by component and layer, the model's amortized bytes per token, and the uncompressed caches it is compared
-/// with. <see cref="SequenceKvCache.GetStatistics"/> reports through the same code.
+/// with. <see cref="SequenceKvCache.GetStatistics"/> counts a live sequence's rows and sums them through the same
+/// <see cref="Summarize"/>.
 /// </summary>
 public static class KvCacheSizing
 {
@@ -24,23 +25,21 @@ public static class KvCacheSizing
         return total;
     }
 
-    /// <summary>The statistics a sequence of <paramref name="tokens"/> tokens holds; reserved bytes are estimated
-    /// (rings and states taken, whole pages) unless given.</summary>
+    /// <summary>The statistics a sequence of <paramref name="tokens"/> tokens would hold, by formula (for estimates);
+    /// reserved bytes are estimated (rings and states taken, whole pages) unless given. A live sequence reports what it
+    /// holds instead (<see cref="SequenceKvCache.GetStatistics"/>).</summary>
     public static KvCacheStatistics Describe(KvCacheGeometry geometry, KvCacheFormat format, int tokens, int contextLength, long? reservedBytes = null)
     {
         int kv = KvRowCodec.KvRowBytes(format, geometry.HeadDim, geometry.RopeDim);
         bool anyCsa = geometry.CompressRatios.Contains(4);
         int idx = anyCsa ? KvRowCodec.IndexerKeyBytes(format, geometry.IndexerHeadDim) : 0;
         var layers = new KvCacheLayerStatistics[geometry.LayerCount];
-        long window = 0, csa = 0, hca = 0, indexer = 0, state = 0, reserved = 0;
+        long reserved = 0;
         for (int l = 0; l < layers.Length; l++)
         {
             int ratio = geometry.CompressRatios[l];
             int windowRows = Math.Min(tokens, geometry.WindowRingRows);
             int entries = ratio > 0 ? tokens / ratio : 0;
-            long windowBytes = (long)windowRows * kv;
-            long compressedBytes = (long)entries * kv;
-            long indexerBytes = ratio == 4 ? (long)entries * idx : 0;
             long stateBytes = 0;
             if (ratio > 0 && tokens > 0)
             {
@@ -48,12 +47,8 @@ public static class KvCacheSizing
                 if (ratio == 4)
                     stateBytes += CompressorStateRing.BytesFor(geometry.CompressorRingRows(ratio), KvCacheGeometry.CompressorWidth(ratio, geometry.IndexerHeadDim));
             }
-            layers[l] = new KvCacheLayerStatistics(l, ratio, windowRows, entries, windowBytes, compressedBytes, indexerBytes, stateBytes);
-            window += windowBytes;
-            if (ratio == 4) csa += compressedBytes;
-            else hca += compressedBytes;
-            indexer += indexerBytes;
-            state += stateBytes;
+            layers[l] = new KvCacheLayerStatistics(l, ratio, windowRows, entries, (long)windowRows * kv, (long)entries * kv,
+                ratio == 4 ? (long)entries * idx : 0, stateBytes);
             if (tokens > 0)
             {
                 reserved += (long)geometry.WindowRingRows * kv + stateBytes;
@@ -66,8 +61,27 @@ public static class KvCacheSizing
                 }
             }
         }
+        return Summarize(geometry, format, tokens, contextLength, layers, reservedBytes ?? reserved);
+    }
+
+    /// <summary>
+    /// Totals by component, the comparison caches and the amortized rate for a sequence whose layers hold
+    /// <paramref name="layers"/>: the one place both the estimate and a live sequence's report are summed.
+    /// </summary>
+    public static KvCacheStatistics Summarize(KvCacheGeometry geometry, KvCacheFormat format, int tokens, int contextLength,
+        KvCacheLayerStatistics[] layers, long reservedBytes)
+    {
+        long window = 0, csa = 0, hca = 0, indexer = 0, state = 0;
+        foreach (var layer in layers)
+        {
+            window += layer.WindowBytes;
+            if (layer.CompressRatio == 4) csa += layer.CompressedBytes;
+            else hca += layer.CompressedBytes;
+            indexer += layer.IndexerKeyBytes;
+            state += layer.CompressorStateBytes;
+        }
         int n = geometry.LayerCount;
-        return new KvCacheStatistics(format, tokens, contextLength, window, csa, indexer, hca, state, reservedBytes ?? reserved, layers,
+        return new KvCacheStatistics(format, tokens, contextLength, window, csa, indexer, hca, state, reservedBytes, layers,
             UncompressedMhaBytes: (long)tokens * n * geometry.HeadCount * 2L * geometry.HeadDim * 2,
             Gqa8Bytes: (long)tokens * n * 8 * 2L * ComparisonGqaHeadDim * 2,
             MlaBytes: (long)tokens * n * (geometry.HeadDim + geometry.RopeDim) * 2L)

@@ -1,3 +1,6 @@
+using System.Globalization;
+using DeepSeekV4.Engine.Inference;
+
 namespace DeepSeekV4.Engine.KvCache;
 
 /// <summary>
@@ -29,6 +32,13 @@ public sealed record KvCacheStatistics(
 
     /// <summary>Bytes per token that grow with the sequence (compressed entries and indexer keys, constant parts excluded).</summary>
     public double AmortizedBytesPerToken { get; init; }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Tokens:N0} tokens, {ByteSize.Format(TotalBytes)} as {Format} ({BytesPerToken:N0} bytes/token)");
+
+    /// <summary>The report of a sequence that does not exist yet: nothing held, no layers listed.</summary>
+    public static KvCacheStatistics Empty(KvCacheFormat format, int contextLength) =>
+        new(format, 0, contextLength, 0, 0, 0, 0, 0, 0, [], 0, 0, 0);
 }
 
 /// <summary>One layer's share of the cache. CompressRatio is 0 (window only), 4 (CSA) or 128 (HCA).</summary>
@@ -43,4 +53,7 @@ public sealed record KvCacheLayerStatistics(
     long CompressorStateBytes)
 {
     public long TotalBytes => WindowBytes + CompressedBytes + IndexerKeyBytes + CompressorStateBytes;
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"layer {Layer}: {WindowTokens:N0} window tokens, {CompressedEntries:N0} entries, {ByteSize.Format(TotalBytes)}");
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.KvCache;
 
 /// <summary>
@@ -35,6 +37,7 @@ public sealed class KvRowPages
     }
 
     /// <summary>The next row, to be filled by the caller; the count grows by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<byte> Append()
     {
         if (Count >= MaxRows) throw new InvalidOperationException($"the cache holds its maximum of {MaxRows} rows");
@@ -45,6 +48,7 @@ public sealed class KvRowPages
         return row;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> Row(int index)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"{Count} rows held");

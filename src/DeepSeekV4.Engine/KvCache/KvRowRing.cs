@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.KvCache;
 
 /// <summary>
@@ -18,12 +20,14 @@ public sealed class KvRowRing
     public int RowBytes { get; }
     public long ReservedBytes => _data?.LongLength ?? 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<byte> RowForWrite(int position)
     {
         _data ??= new byte[checked(Rows * RowBytes)];
         return _data.AsSpan(position % Rows * RowBytes, RowBytes);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> Row(int position) =>
         _data is null ? throw new InvalidOperationException("window row read before any write") : _data.AsSpan(position % Rows * RowBytes, RowBytes);
 

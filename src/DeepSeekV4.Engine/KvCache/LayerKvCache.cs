@@ -59,6 +59,14 @@ public sealed class LayerKvCache
     public long ReservedBytes => WindowRing.ReservedBytes + (Compressed?.ReservedBytes ?? 0) + (Compressor?.ReservedBytes ?? 0)
                                 + (IndexerKeys?.ReservedBytes ?? 0) + (IndexerCompressor?.ReservedBytes ?? 0);
 
+    /// <summary>What this layer holds: window rows written, entries and indexer keys appended, compressor state taken.</summary>
+    public KvCacheLayerStatistics GetStatistics()
+    {
+        int windowRows = WindowRing.ReservedBytes > 0 ? WindowRowsHeld : 0;
+        return new KvCacheLayerStatistics(Layer, Ratio, windowRows, Compressed?.Count ?? 0, (long)windowRows * WindowRing.RowBytes,
+            Compressed?.BytesInUse ?? 0, IndexerKeys?.BytesInUse ?? 0, (Compressor?.ReservedBytes ?? 0) + (IndexerCompressor?.ReservedBytes ?? 0));
+    }
+
     /// <summary>Marks one more token processed by this layer.</summary>
     public void Advance() => Length++;
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.KvCache;
 
 /// <summary>
@@ -17,6 +19,7 @@ public sealed class NativeIndexerKeyCodec : KvRowCodec
         return dim / 2 + dim / ScaleBlock;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Encode(ReadOnlySpan<float> row, Span<byte> destination)
     {
         for (int b = 0; b < Dim / ScaleBlock; b++)
@@ -26,6 +29,7 @@ public sealed class NativeIndexerKeyCodec : KvRowCodec
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Decode(ReadOnlySpan<byte> source, Span<float> row)
     {
         for (int b = 0; b < Dim / ScaleBlock; b++)

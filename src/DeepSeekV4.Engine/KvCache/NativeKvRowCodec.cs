@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors;
 
 namespace DeepSeekV4.Engine.KvCache;
@@ -30,6 +31,7 @@ public sealed class NativeKvRowCodec : KvRowCodec
 
     private static int ScaleBytes(int nope) => (nope / ScaleBlock + 1) & ~1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Encode(ReadOnlySpan<float> row, Span<byte> destination)
     {
         for (int b = 0; b < _scales; b++)
@@ -47,6 +49,7 @@ public sealed class NativeKvRowCodec : KvRowCodec
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Decode(ReadOnlySpan<byte> source, Span<float> row)
     {
         for (int b = 0; b < _scales; b++)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.KvCache;
 
 /// <summary>
@@ -80,6 +82,7 @@ public sealed class SequenceKvCache
     /// Prepares a pass of <paramref name="tokens"/> tokens: when cutting back afterwards would not be possible (the
     /// pass overwrites ring rows the current state needs), the rings are saved so <see cref="AbortPass"/> can undo it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginPass(int tokens)
     {
         if (NeedsSavedRings(tokens))
@@ -95,6 +98,7 @@ public sealed class SequenceKvCache
     private int _passStart;
 
     /// <summary>Every layer has processed the pass: the sequence is <paramref name="tokens"/> longer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CommitPass()
     {
         Length = _passStart + _passTokens;
@@ -127,5 +131,7 @@ public sealed class SequenceKvCache
         }
     }
 
-    public KvCacheStatistics GetStatistics() => KvCacheSizing.Describe(Geometry, Format, Length, ContextLength, ReservedBytes);
+    /// <summary>What the cache holds now, counted from each layer's rings and pages (not from the token count).</summary>
+    public KvCacheStatistics GetStatistics() =>
+        KvCacheSizing.Summarize(Geometry, Format, Length, ContextLength, [.. _layers.Select(l => l.GetStatistics())], ReservedBytes);
 }

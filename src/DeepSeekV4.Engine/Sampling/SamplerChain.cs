@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace DeepSeekV4.Engine.Sampling;
 
@@ -40,6 +41,7 @@ public sealed class SamplerChain
     /// Chooses the next token. <paramref name="logits"/> is modified in place (penalties); <paramref name="recent"/>
     /// holds the tokens generated so far (the last <see cref="SamplerSettings.PenaltyWindow"/> are penalised).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Sample(Span<float> logits, ReadOnlySpan<int> recent)
     {
         if (logits.Length != _weights.Length)
@@ -65,6 +67,7 @@ public sealed class SamplerChain
     }
 
     /// <summary>Applies the repetition, frequency and presence penalties to the tokens in the penalty window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ApplyPenalties(Span<float> logits, ReadOnlySpan<int> recent)
     {
         var s = _settings;
@@ -88,6 +91,7 @@ public sealed class SamplerChain
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ArgMax(ReadOnlySpan<float> logits)
     {
         int best = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors.Formats;
 
 namespace DeepSeekV4.Engine.Tensors;
@@ -29,6 +30,7 @@ public static class Dequantizer
     public static bool IsSupported(GgmlType type) => (uint)type < (uint)Formats.Length && Formats[(int)type] != null;
 
     /// <summary>The format code of <paramref name="type"/>; throws <see cref="NotSupportedException"/> naming the type when there is none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BlockFormat FormatOf(GgmlType type) =>
         (uint)type < (uint)Formats.Length && Formats[(int)type] is { } format ? format
             : throw new NotSupportedException($"tensor type {Describe(type)} is not supported");
@@ -37,6 +39,7 @@ public static class Dequantizer
     /// Decodes <paramref name="source"/> (whole blocks of <paramref name="type"/>) into <paramref name="destination"/>,
     /// whose length gives the element count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DequantizeRow(GgmlType type, ReadOnlySpan<byte> source, Span<float> destination)
     {
         var format = FormatOf(type);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace DeepSeekV4.Engine.Tensors;
@@ -14,6 +15,7 @@ public static class FloatFormats
     public static float BF16ToFloat(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 
     /// <summary>ggml's fp32 → bf16: NaN kept quiet, otherwise round to nearest even.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ushort FloatToBF16(float value)
     {
         uint u = BitConverter.SingleToUInt32Bits(value);

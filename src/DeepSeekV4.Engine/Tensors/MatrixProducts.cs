@@ -27,6 +27,7 @@ public static unsafe class MatrixProducts
     public readonly record struct ProductPart(TensorView Weight, int InputOffset, int Tokens, int OutputOffset);
 
     /// <summary>y[r] = Σ_i W[r, i] · x[i] for r in [0, W.RowCount).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatVec(TensorView weight, ReadOnlySpan<float> x, Span<float> y)
     {
         CheckShapes(weight, x.Length, 1, y.Length);
@@ -37,6 +38,7 @@ public static unsafe class MatrixProducts
     /// y[r] = Σ_i W[r, i] · x[i] for r in [firstRow, firstRow + rowCount) only (y is indexed by row, as for the whole
     /// product); the values equal those of the whole product.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatVec(TensorView weight, ReadOnlySpan<float> x, Span<float> y, int firstRow, int rowCount)
     {
         CheckShapes(weight, x.Length, 1, weight.RowCount);
@@ -49,6 +51,7 @@ public static unsafe class MatrixProducts
     /// (row-major [tokens × W.RowCount]). Each weight row is read once for all tokens, and each Y[t, ·] equals
     /// <see cref="MatVec(TensorView, ReadOnlySpan{float}, Span{float})"/> of X[t, ·] bit for bit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatMul(TensorView weight, ReadOnlySpan<float> x, int tokens, Span<float> y)
     {
         CheckShapes(weight, x.Length, tokens, y.Length);
@@ -56,6 +59,7 @@ public static unsafe class MatrixProducts
     }
 
     /// <summary>Σ a·b in float32 (the float kernel the F32 weights use).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         if (b.Length < a.Length) throw new ArgumentException($"dot of {a.Length} values with only {b.Length}");
@@ -71,6 +75,7 @@ public static unsafe class MatrixProducts
     /// share one conversion of them. Each result equals <see cref="MatMul"/> of its part bit for bit; one call instead of
     /// one per part saves a hand-over to the pool threads and its wait for the slowest chunk per part.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatMulMany(ReadOnlySpan<ProductPart> parts, ReadOnlySpan<float> x, Span<float> y)
     {
         foreach (var part in parts)
@@ -99,6 +104,7 @@ public static unsafe class MatrixProducts
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(TensorView weight, ReadOnlySpan<float> x, int tokens, Span<float> y, int firstRow, int rowCount, int outputs)
     {
         if (rowCount == 0 || tokens == 0) return;
@@ -151,6 +157,7 @@ public static unsafe class MatrixProducts
         private readonly ScratchBuffer _activationScratch = new();
         private ActivationRow[] _activationRows = GC.AllocateArray<ActivationRow>(16, pinned: true);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(TensorView weight, float* x, int tokens, float* y, int firstRow, int rowCount, int outputs)
         {
             if (weight.IsInterleaved && (firstRow % InterleavedQ8_0.Rows != 0 || rowCount % InterleavedQ8_0.Rows != 0))
@@ -178,6 +185,7 @@ public static unsafe class MatrixProducts
         }
 
         /// <summary>Converts the activations and runs every part, over the pool when they are large enough (timed into <see cref="ProductProfile.Active"/> if set).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run()
         {
             if (_count == 0) return;
@@ -192,6 +200,7 @@ public static unsafe class MatrixProducts
             profile.Record(_firstWeight, _count, WeightBytes(), Stopwatch.GetTimestamp() - start);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private long WeightBytes()
         {
             long bytes = 0;
@@ -199,6 +208,7 @@ public static unsafe class MatrixProducts
             return bytes;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunParts()
         {
             PrepareActivations();
@@ -222,6 +232,7 @@ public static unsafe class MatrixProducts
         }
 
         /// <summary>X of every part converted row by row to its kernel's encoding; parts reading the same rows the same way share them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void PrepareActivations()
         {
             int rows = 0;
@@ -255,6 +266,7 @@ public static unsafe class MatrixProducts
             _activations = (ActivationRow*)Unsafe.AsPointer(ref _activationRows[0]); // pinned array
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int SameActivations(int i)
         {
             ref var part = ref _parts[i];
@@ -268,6 +280,7 @@ public static unsafe class MatrixProducts
 
         private static int RowStride(GgmlType encoding, int n) => (ActivationRow.BufferBytes(encoding, n) + 63) & ~63;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int chunk)
         {
             int i = _count - 1;
@@ -277,6 +290,7 @@ public static unsafe class MatrixProducts
             RunRows(ref part, begin, Math.Min(part.EndRow, begin + part.ChunkRows));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunRows(ref Part part, int begin, int end)
         {
             var activations = _activations + part.ActivationIndex;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.Tensors;
 
 /// <summary>
@@ -49,6 +51,7 @@ public sealed unsafe class TensorView
     /// <summary>Size of dimension <paramref name="i"/> (1 beyond the stored dims).</summary>
     public long Dim(int i) => i < Shape.Length ? Shape[i] : 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> Row(long row)
     {
         ThrowIfInterleaved();
@@ -87,6 +90,7 @@ public sealed unsafe class TensorView
     }
 
     /// <summary>Dequantizes one row into <paramref name="destination"/> (length ≥ RowLength).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void DequantizeRow(long row, Span<float> destination)
     {
         if (!IsInterleaved)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace DeepSeekV4.Engine.Tokenization;
@@ -25,6 +26,7 @@ public sealed class StreamingDecoder : Inference.IStreamingTextDecoder
     /// <summary>Forgets held-back bytes, to start a new stream.</summary>
     public void Reset() => _utf8.Reset();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string Convert(ReadOnlySpan<byte> bytes, bool flush)
     {
         int max = bytes.Length + 4; // each held byte yields at most one char (U+FFFD), each input byte at most one

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using DeepSeekV4.Engine.Gguf;
@@ -182,6 +183,7 @@ public sealed class Tokenizer
     public bool IsSpecial(int id) => _kinds[CheckRange(id)] is TokenKind.Control or TokenKind.UserDefined;
 
     /// <summary>The bytes a token stands for in decoded text (UTF-8, possibly part of a character).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> TokenBytes(int id)
     {
         CheckRange(id);

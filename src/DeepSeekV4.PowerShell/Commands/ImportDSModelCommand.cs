@@ -13,8 +13,9 @@ public sealed class ImportDSModelCommand : DSCmdlet
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private int? _contextLength;
+    private readonly List<SessionModel> _imported = [];
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
@@ -49,6 +50,15 @@ public sealed class ImportDSModelCommand : DSCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// -PassThru objects are written once every file is in, so that IsCurrent is right for all of them (the last
+    /// import is the current model).
+    /// </summary>
+    protected override void EndProcessing()
+    {
+        foreach (var model in _imported) WriteObject(Session.GetInfo(model));
+    }
+
     protected override void ProcessRecord()
     {
         var files = ResolveFiles(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet);
@@ -73,7 +83,7 @@ public sealed class ImportDSModelCommand : DSCmdlet
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteThrottledProgress(progress);
                 WriteVerbose($"loaded {file} as '{model.Name}' ({model.ContextLength:N0} tokens, KV cache {model.KvCacheType})");
-                if (PassThru) WriteObject(Session.GetInfo(model));
+                if (PassThru && !_imported.Contains(model)) _imported.Add(model);
             }
             catch (Exception e) when (e is not PipelineStoppedException)
             {

@@ -56,7 +56,7 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
 
     [Parameter]
     [Alias("top_p")]
-    [ValidateRange(0.0, 1.0)]
+    [ValidateRangeAbove(0.0, 1.0)]
     public double TopP { get; set; } = 1.0;
 
     [Parameter]
@@ -70,7 +70,7 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
     public double MinP { get; set; }
 
     [Parameter]
-    [ValidateRange(0.0, 10.0)]
+    [ValidateRangeAbove(0.0, 10.0)]
     public double RepeatPenalty { get; set; } = 1.0;
 
     [Parameter]

@@ -87,4 +87,14 @@ public class InferenceSessionTests
         env.Model.ClearKvCache();
         Assert.Equal(0, Assert.Single(env.Model.GetKvCacheReports()).Tokens);
     }
+
+    [Fact]
+    public void Reading_the_kv_cache_reports_creates_no_sequence()
+    {
+        using var env = new ToyEnvironment();
+        var report = Assert.Single(env.Model.GetKvCacheReports());
+        Assert.Equal(("Active", 0, 0L), (report.Sequence, report.Tokens, report.TotalBytes));
+        Assert.Equal(1024, report.ContextLength);
+        Assert.Equal(0, env.Toy.SequencesCreated);
+    }
 }

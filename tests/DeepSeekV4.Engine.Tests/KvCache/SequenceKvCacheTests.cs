@@ -46,4 +46,38 @@ public class SequenceKvCacheTests
         Assert.Equal(1, copy[1].Compressed!.Count);
         Assert.Equal(7, copy[1].Compressed!.Row(0)[0]);
     }
+
+    [Fact]
+    public void StatisticsCountWhatTheLayersHoldNotWhatTheTokenCountImplies()
+    {
+        // Ten tokens, but only layer 0's window and one CSA entry (the formula says two) were written, and only the
+        // CSA layer's compressor took its state: the report must show what is there.
+        var cache = new SequenceKvCache(Tiny, KvCacheFormat.Native, 1024);
+        cache.BeginPass(10);
+        foreach (var layer in cache.Layers)
+            for (int t = 0; t < 10; t++) layer.Advance();
+        for (int t = 0; t < 10; t++) cache[0].WindowRing.RowForWrite(t);
+        cache[1].Compressed!.Append();
+        cache[1].IndexerKeys!.Append();
+        cache[1].Compressor!.ValuesForWrite(0);
+        cache[1].Compressor!.LogitsForWrite(0);
+        cache.CommitPass();
+
+        var s = cache.GetStatistics();
+        int kv = cache.KvCodec.RowBytes, idx = cache.IndexerCodec!.RowBytes;
+        long state = cache[1].Compressor!.ReservedBytes;
+        Assert.Equal(10, s.Tokens);
+        Assert.Equal(10L * kv, s.WindowBytes);
+        Assert.Equal(1L * kv, s.CsaEntryBytes);
+        Assert.Equal(1L * idx, s.IndexerKeyBytes);
+        Assert.Equal(0, s.HcaEntryBytes);
+        Assert.Equal(state, s.CompressorStateBytes);
+        Assert.Equal([10, 0, 0], s.Layers.Select(l => l.WindowTokens));
+        Assert.Equal([0, 1, 0], s.Layers.Select(l => l.CompressedEntries));
+        Assert.Equal(10L * kv + kv + idx + state, s.TotalBytes);
+
+        var formula = KvCacheSizing.Describe(Tiny, KvCacheFormat.Native, 10, 1024);
+        Assert.Equal(2L * kv, formula.CsaEntryBytes);                     // what the old report said
+        Assert.Equal(3 * 10L * kv, formula.WindowBytes);
+    }
 }

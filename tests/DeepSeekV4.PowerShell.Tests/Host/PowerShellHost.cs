@@ -18,6 +18,18 @@ public sealed record HostRun(
     /// <summary>The output's base objects of type <typeparamref name="T"/>.</summary>
     public List<T> Objects<T>() => [.. Output.Select(o => o.BaseObject).OfType<T>()];
 
+    /// <summary>Every error of the run: the non-terminating ones, then the terminating one if it ended with one.</summary>
+    public List<ErrorRecord> AllErrors => [.. Errors, .. Terminating == null ? [] : new[] { Terminating.ErrorRecord }];
+
+    /// <summary>The run's one error (non-terminating or terminating); fails when there are none or several.</summary>
+    public ErrorRecord SingleError()
+    {
+        var all = AllErrors;
+        if (all.Count != 1)
+            throw new Xunit.Sdk.XunitException($"expected exactly one error, got {all.Count}:\n" + string.Join("\n", all.Select(e => $"{e.FullyQualifiedErrorId} ({e.CategoryInfo.Category}): {e}")));
+        return all[0];
+    }
+
     /// <summary>Fails with the errors' text when the run wrote any error or ended with one.</summary>
     public HostRun Succeeded()
     {
@@ -50,6 +62,22 @@ public sealed class PowerShellHost : IDisposable
     public static string TinyModelPath => RepositoryPaths.Get("tests", "fixtures", "dsv4-tiny", "dsv4-tiny.f16.gguf");
 
     public Runspace Runspace => _runspace;
+
+    /// <summary>A host with <paramref name="model"/> (default: the tiny fixture) imported and current.</summary>
+    public static PowerShellHost WithModel(string? model = null, string extraParameters = "")
+    {
+        var host = new PowerShellHost();
+        try
+        {
+            host.Run($"Import-DSModel -LiteralPath $args[0] {extraParameters}", model ?? TinyModelPath).Succeeded();
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Runs <paramref name="script"/>; <paramref name="arguments"/> are its $args.</summary>
     public HostRun Run(string script, params object?[] arguments)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DeepSeekV4.Engine.KvCache;
 
 namespace DeepSeekV4.Engine.Inference.Perplexity;
@@ -64,4 +65,8 @@ public sealed record PerplexityMeasurement
     public required int Windows { get; init; }
 
     public required TimeSpan Elapsed { get; init; }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Source} {Model} {KvCacheType}: PPL {Perplexity:0.####} ± {PerplexityError:0.####}, mean KLD {MeanKld:0.######}, top-1 {Top1AgreementPercent:0.##}% over {Tokens:N0} tokens");
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.KvCache;
 using DeepSeekV4.Engine.Tensors;
 
@@ -13,6 +14,7 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 /// </summary>
 internal static class AttentionLayer
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(DeepSeekV4Model model, AttentionWeights w, int layer, SequenceKvCache cache, ForwardWorkspace ws,
         int tokens, int firstPosition, IForwardObserver? observer)
     {
@@ -138,6 +140,7 @@ internal static class AttentionLayer
 
     // Pushes one token into a compressor; a completed block becomes an entry: RMS norm, RoPE at the block's first
     // position, then FP8 rounding of the non-rotary dims (main) or Hadamard + FP4 rounding (indexer keys).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compress(DeepSeekV4Model model, CompressorWeights w, CompressorStateRing state, KvRowPages entries, KvRowCodec codec,
         ForwardWorkspace ws, int position, ReadOnlySpan<float> values, ReadOnlySpan<float> logits, bool indexerKey)
     {
@@ -160,6 +163,7 @@ internal static class AttentionLayer
         codec.Encode(entry, entries.Append());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AttendWindow(SinkAttention attention, ReadOnlyMemory<float> q, LayerKvCache cache, KvRowCodec codec, ForwardWorkspace ws, int position)
     {
         int hd = codec.Dim;
@@ -179,6 +183,7 @@ internal static class AttentionLayer
     }
 
     // Entries 0..count−1, or the listed ones when <paramref name="selected"/> is not empty.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AttendEntries(SinkAttention attention, ReadOnlyMemory<float> q, KvRowPages entries, KvRowCodec codec, ForwardWorkspace ws,
         ReadOnlySpan<int> selected, int count)
     {

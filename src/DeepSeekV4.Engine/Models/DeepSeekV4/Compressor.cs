@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.KvCache;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
@@ -27,6 +28,7 @@ public sealed class Compressor
     /// Stores the token at <paramref name="position"/> and, when it completes a block, writes the pooled entry into
     /// <paramref name="entry"/> (d values) and returns true.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Push(CompressorStateRing state, CompressorWeights w, int position, ReadOnlySpan<float> values, ReadOnlySpan<float> logits, Span<float> entry)
     {
         int m = w.Ratio, width = w.Width, d = w.Dim;
@@ -56,6 +58,7 @@ public sealed class Compressor
     }
 
     // Overlapping compressor: the previous block contributes channels [0, d), the current block [d, 2d).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<float> Half(ReadOnlySpan<float> row, CompressorWeights w, bool previous) =>
         !w.Overlap ? row : previous ? row[..w.Dim] : row.Slice(w.Dim, w.Dim);
 }

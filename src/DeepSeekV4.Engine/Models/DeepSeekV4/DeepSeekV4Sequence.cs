@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
 using DeepSeekV4.Engine.Tensors;
@@ -44,6 +45,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
     /// <summary>Optional taps into the forward pass (tests, debugging); null costs nothing.</summary>
     public IForwardObserver? Observer { get; set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<int> tokens, Span<float> logits, bool allLogits = false,
         CancellationToken cancellationToken = default, Action<int, int>? progress = null)
     {
@@ -86,6 +88,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunPass(ForwardWorkspace ws, ReadOnlySpan<int> tokens, int firstPosition, Span<float> logits, bool allRows, CancellationToken cancellationToken)
     {
         var c = _model.Config;
@@ -120,6 +123,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
     }
 
     // The sublayer input of every token: mixes → (pre, post, comb), Σ pre·streams, RMS norm. post/comb kept for Expand.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Reduce(ForwardWorkspace ws, HyperConnectionWeights mixer, float[] norm, int tokens)
     {
         var c = _model.Config;
@@ -136,6 +140,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Expand(ForwardWorkspace ws, int tokens)
     {
         var c = _model.Config;
@@ -147,6 +152,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
     }
 
     // Output head (reference §5.9) for rows [first, first + count): pre-only mixer, RMS norm, vocabulary projection.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Head(ForwardWorkspace ws, int first, int count, Span<float> logits)
     {
         var c = _model.Config;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
@@ -91,5 +92,6 @@ internal sealed class ForwardWorkspace
     public MixtureOfExperts Moe { get; }
 
     /// <summary>Makes the freshly written streams current (double buffering of the residual state).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SwapStreams() => (Streams, NextStreams) = (NextStreams, Streams);
 }

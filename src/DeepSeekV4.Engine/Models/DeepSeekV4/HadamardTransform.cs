@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
 /// <summary>The orthonormal Walsh–Hadamard transform (Sylvester order, scale n^-1/2), in place; n a power of two.</summary>
 public static class HadamardTransform
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> x)
     {
         int n = x.Length;

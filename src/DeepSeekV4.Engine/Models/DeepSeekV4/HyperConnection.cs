@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
@@ -15,6 +16,7 @@ public static class HyperConnection
     /// mixes[t] = Wfn · x̂_t / rms(x̂_t) for every token's flattened streams (row-major [tokens × hc·D] in,
     /// [tokens × Wfn.RowCount] out).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Mixes(TensorView function, ReadOnlySpan<float> streams, int tokens, float normEps, Span<float> mixes)
     {
         int width = function.RowLength, outputs = (int)function.RowCount;
@@ -24,6 +26,7 @@ public static class HyperConnection
     }
 
     /// <summary>Splits one token's mixes into pre (σ(·)+eps), post (2σ(·)) and the Sinkhorn-normalized comb.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Split(ReadOnlySpan<float> mixes, HyperConnectionWeights w, int hc, int iterations, float eps,
         Span<float> pre, Span<float> post, Span<float> comb)
     {
@@ -37,6 +40,7 @@ public static class HyperConnection
     }
 
     /// <summary>Row softmax + eps, a column normalization, then (iterations − 1) row and column normalizations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sinkhorn(Span<float> m, int n, int iterations, float eps)
     {
         for (int j = 0; j < n; j++)
@@ -60,6 +64,7 @@ public static class HyperConnection
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NormalizeColumns(Span<float> m, int n, float eps)
     {
         for (int k = 0; k < n; k++)
@@ -72,6 +77,7 @@ public static class HyperConnection
     }
 
     /// <summary>The sublayer input: Σ_h weights[h] · streams[h].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Reduce(ReadOnlySpan<float> streams, ReadOnlySpan<float> weights, int hc, Span<float> output)
     {
         int d = output.Length;
@@ -80,6 +86,7 @@ public static class HyperConnection
     }
 
     /// <summary>new[k] = post[k] · y + Σ_j comb[j, k] · old[j].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Expand(ReadOnlySpan<float> y, ReadOnlySpan<float> old, ReadOnlySpan<float> post, ReadOnlySpan<float> comb, int hc, Span<float> next)
     {
         int d = y.Length;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Compute;
 using DeepSeekV4.Engine.KvCache;
 
@@ -41,6 +42,7 @@ public sealed class LightningIndexer : IChunkedWork
     private int _count;
 
     /// <summary>Scores entries 0..count−1 and returns the indices of the top <paramref name="topK"/> (unordered).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<int> Select(ReadOnlyMemory<float> q, ReadOnlyMemory<float> weights, KvRowPages keys, KvRowCodec codec, int count, int topK)
     {
         _count = count;
@@ -63,6 +65,7 @@ public sealed class LightningIndexer : IChunkedWork
     }
 
     /// <summary>Scores entries [chunk · EntriesPerChunk, …).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int chunk)
     {
         var key = (_key is { } buffer && buffer.Length >= _dim ? buffer : _key = new float[_dim]).AsSpan(0, _dim);
@@ -83,6 +86,7 @@ public sealed class LightningIndexer : IChunkedWork
     }
 
     // A min-heap of the k best (score, index) pairs; ties keep the lower index.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TopK(ReadOnlySpan<float> scores, Span<int> heap)
     {
         int k = heap.Length;
@@ -99,8 +103,10 @@ public sealed class LightningIndexer : IChunkedWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Better(ReadOnlySpan<float> s, int a, int b) => s[a] > s[b] || (s[a] == s[b] && a < b);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SiftUp(ReadOnlySpan<float> s, Span<int> heap, int i)
     {
         while (i > 0)
@@ -112,6 +118,7 @@ public sealed class LightningIndexer : IChunkedWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SiftDown(ReadOnlySpan<float> s, Span<int> heap, int i)
     {
         int n = heap.Length;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
@@ -61,6 +62,7 @@ public sealed class MixtureOfExperts
     }
 
     /// <summary>output[t] = MoE(x[t]) for <paramref name="tokens"/> rows of x ([tokens × D]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(MoeWeights w, ReadOnlySpan<float> x, ReadOnlySpan<int> tokenIds, int tokens, Span<float> output)
     {
         if (tokens > _capacity) throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"at most {_capacity} tokens per batch");
@@ -105,6 +107,7 @@ public sealed class MixtureOfExperts
     }
 
     // Per unit: h = silu(min(gate, c)) · clamp(up, ±c) · routing weight; result = down · h, added to the unit's tokens.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunBatch(ReadOnlySpan<float> x, int tokens, int units, Span<float> output)
     {
         int d = _config.HiddenSize, parts = 0, hidden = 0;
@@ -159,6 +162,7 @@ public sealed class MixtureOfExperts
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Route(MoeWeights w, ReadOnlySpan<float> logits, int tokenId, Span<int> chosen, Span<float> weights)
     {
         int e = logits.Length, k = chosen.Length;
@@ -200,5 +204,6 @@ public sealed class MixtureOfExperts
     private static bool Taken(ReadOnlySpan<int> chosen, int j) => chosen.Contains(j);
 
     /// <summary>sqrt(softplus(z)), softplus with PyTorch's threshold (z for z &gt; 20).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SqrtSoftplus(float z) => MathF.Sqrt(z > 20f ? z : (float)Math.Log(1.0 + Math.Exp(z)));
 }

@@ -1,14 +1,17 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
 /// <summary>RMS normalization in float32: y = w ⊙ (x · 1/sqrt(mean(x²) + eps)), or without a weight.</summary>
 public static class RmsNorm
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float InverseRms(ReadOnlySpan<float> x, float eps) =>
         1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(x) / x.Length + eps);
 
     /// <summary>In place, with a weight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> x, ReadOnlySpan<float> weight, float eps)
     {
         TensorPrimitives.Multiply(x, InverseRms(x, eps), x);
@@ -16,9 +19,11 @@ public static class RmsNorm
     }
 
     /// <summary>In place, without a weight (the per-head query normalization).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Normalize(Span<float> x, float eps) => TensorPrimitives.Multiply(x, InverseRms(x, eps), x);
 
     /// <summary>Every row of a row-major [rows × weight.Length] buffer, in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ApplyRows(Span<float> rows, int count, ReadOnlySpan<float> weight, float eps)
     {
         int n = weight.Length;

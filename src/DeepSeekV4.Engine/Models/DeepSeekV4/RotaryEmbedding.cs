@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
 /// <summary>
@@ -36,6 +38,7 @@ public sealed class RotaryEmbedding
         dim * Math.Log(maxSeqLen / (rotations * 2 * Math.PI)) / (2 * Math.Log(freqBase));
 
     /// <summary>cos and sin of t·f_i for i = 0..RopeDim/2−1 (angles in float32, as the reference).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Angles(int position, Span<float> cos, Span<float> sin)
     {
         float t = position;
@@ -48,6 +51,7 @@ public sealed class RotaryEmbedding
     }
 
     /// <summary>Rotates the interleaved pairs of <paramref name="x"/> (RopeDim values) forward, or back with <paramref name="inverse"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rotate(Span<float> x, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, bool inverse = false)
     {
         for (int i = 0; i < cos.Length; i++)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Compute;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
@@ -38,6 +39,7 @@ public sealed class SinkAttention : IChunkedWork
         for (int i = 0; i < _scores.Length; i++) _scores[i] = new float[blockRows];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Begin()
     {
         Array.Fill(_max, float.NegativeInfinity);
@@ -46,6 +48,7 @@ public sealed class SinkAttention : IChunkedWork
     }
 
     /// <summary>Adds <paramref name="rows"/> candidates (row-major [rows × dim]) for the queries q ([heads × dim]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlyMemory<float> q, ReadOnlyMemory<float> keys, int rows)
     {
         if (rows == 0) return;
@@ -60,6 +63,7 @@ public sealed class SinkAttention : IChunkedWork
     }
 
     /// <summary>Heads [chunk · HeadsPerChunk, …) of the current block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int chunk)
     {
         int rows = _rows;
@@ -93,6 +97,7 @@ public sealed class SinkAttention : IChunkedWork
     }
 
     /// <summary>o_h = Σ e^(s−μ)·k / (e^(sink_h−μ) + Σ e^(s−μ)) into <paramref name="output"/> ([heads × dim]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Finish(ReadOnlySpan<float> sinks, Span<float> output)
     {
         for (int h = 0; h < _heads; h++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace DeepSeekV4.Engine.Tensors.Formats;
@@ -5,6 +6,7 @@ namespace DeepSeekV4.Engine.Tensors.Formats;
 /// <summary>bfloat16: the upper 16 bits of a float32.</summary>
 public sealed class BF16Format() : BlockFormat(GgmlType.BF16)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Dequantize(ReadOnlySpan<byte> source, Span<float> destination)
     {
         var raw = MemoryMarshal.Cast<byte, ushort>(source)[..destination.Length];

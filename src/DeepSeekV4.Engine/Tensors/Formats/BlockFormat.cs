@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace DeepSeekV4.Engine.Tensors.Formats;
 
@@ -19,6 +20,7 @@ public abstract class BlockFormat
     public GgmlTypeInfo Info { get; }
 
     /// <summary>Decodes <c>destination.Length / BlockSize</c> blocks from <paramref name="source"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public virtual void Dequantize(ReadOnlySpan<byte> source, Span<float> destination)
     {
         int blockSize = Info.BlockSize, blockBytes = Info.BytesPerBlock;
@@ -85,6 +87,7 @@ public abstract class BlockFormat
     /// must equal <see cref="DotRow(Kernels.KernelPath, byte*, in Kernels.ActivationRow, int)"/> bit for bit. Default: tiles
     /// of <see cref="RowTile"/> rows, so a tile's weight rows stay in cache while each token's activations are read once per tile.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal virtual unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {
@@ -102,6 +105,7 @@ public abstract class BlockFormat
     [ThreadStatic] private static Kernels.ScratchBuffer? _rowScratch;
     [ThreadStatic] private static Kernels.ScratchBuffer? _activationScratch;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected internal static float ReadHalf(ReadOnlySpan<byte> bytes, int offset) =>
         (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(bytes[offset..]));
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace DeepSeekV4.Engine.Tensors.Formats;
@@ -31,6 +32,7 @@ public sealed class F16Format() : BlockFormat(GgmlType.F16)
     /// Many tokens: each tile of rows is widened once (exactly) and dotted with every token as float32 rows, with the
     /// same kernel and order of additions as <see cref="DotRow"/>, so each result is the same bit for bit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors.Tables;
 
 namespace DeepSeekV4.Engine.Tensors.Formats;
@@ -33,6 +34,7 @@ public sealed class Iq2XsFormat() : BlockFormat(GgmlType.IQ2_XS)
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.SuperBlockDot.Run<Kernels.Iq2XsDot>(path, row, activation, n);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.Tensors.Formats;
 
 /// <summary>Q4_0 (18 bytes / 32): f16 d; 16 bytes of nibbles, byte j = element j (low) and j+16 (high). y = d·(q − 8).</summary>
@@ -37,6 +39,7 @@ public sealed class Q4_0Format() : BlockFormat(GgmlType.Q4_0)
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.Block32Dot.Run<Kernels.Q4_0Weights>(path, row, activation, n);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.Tensors.Formats;
 
 /// <summary>
@@ -59,6 +61,7 @@ public sealed class Q5_KFormat() : BlockFormat(GgmlType.Q5_K)
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.SuperBlockDot.Run<Kernels.Q5_KDot>(path, row, activation, n);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.Tensors.Formats;
 
 /// <summary>
@@ -81,6 +83,7 @@ public sealed class Q6_KFormat() : BlockFormat(GgmlType.Q6_K)
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.SuperBlockDot.Run<Kernels.Q6_KDot>(path, row, activation, n);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {

@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSeekV4.Engine.Tensors.Formats;
 
 /// <summary>Q8_0 (34 bytes / 32): f16 d; 32 int8. y = d·q. The activation partner of the 32-element formats.</summary>
 public sealed class Q8_0Format() : BlockFormat(GgmlType.Q8_0)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void DequantizeBlock(ReadOnlySpan<byte> block, Span<float> y)
     {
         float d = ReadHalf(block, 0);
@@ -26,6 +29,7 @@ public sealed class Q8_0Format() : BlockFormat(GgmlType.Q8_0)
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.Block32Dot.Run<Kernels.Q8_0Weights>(path, row, activation, n);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override unsafe void MultiplyRows(Kernels.KernelPath path, byte* weights, int rowBytes, int begin, int end,
         Kernels.ActivationRow* activations, int tokens, float* y, int outputs, int n)
     {

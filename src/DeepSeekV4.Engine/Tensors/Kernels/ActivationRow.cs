@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors.Formats;
 
 namespace DeepSeekV4.Engine.Tensors.Kernels;
@@ -19,6 +20,7 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
     public readonly int* BlockSums = blockSums;
 
     /// <summary>Bytes <see cref="Quantize"/> needs for a row of <paramref name="n"/> values in <paramref name="encoding"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int BufferBytes(GgmlType encoding, int n) => encoding switch
     {
         GgmlType.F32 => 4 * n,
@@ -30,10 +32,12 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
     private static int Align(int bytes) => (bytes + 63) & ~63;
 
     /// <summary>Converts x into <paramref name="encoding"/> inside <paramref name="buffer"/> (64-byte aligned, <see cref="BufferBytes"/> long).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ActivationRow Quantize(GgmlType encoding, ReadOnlySpan<float> x, byte* buffer) =>
         ActivationQuantizer.IsSupported ? QuantizeSimd(encoding, x, buffer) : QuantizeReference(encoding, x, buffer);
 
     /// <summary>The AVX2 quantizers (same values as <see cref="QuantizeReference"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ActivationRow QuantizeSimd(GgmlType encoding, ReadOnlySpan<float> x, byte* buffer)
     {
         int n = x.Length;
@@ -130,9 +134,11 @@ internal readonly unsafe struct ActivationRow(float* floats, sbyte* codes, float
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ActivationRow Q8_0Row(byte* buffer, int n) =>
         new(null, (sbyte*)buffer, (float*)(buffer + Align(n)), null, (int*)(buffer + Align(n) + 4 * (n / 32)));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumBlocks(ActivationRow row, int blocks)
     {
         for (int b = 0; b < blocks; b++)

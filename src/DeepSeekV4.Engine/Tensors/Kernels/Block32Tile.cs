@@ -23,6 +23,7 @@ internal static unsafe class Block32Tile
     private const int RowTile = 8;
 
     /// <summary>y[t · outputs + r] for rows [begin, end) and every token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T>(byte* weights, int rowBytes, int begin, int end, ActivationRow* activations, int tokens, float* y, int outputs, int n)
         where T : IBlock32Weights
     {

@@ -11,6 +11,7 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// </summary>
 internal static unsafe class FloatDots
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Run<T>(KernelPath path, byte* w, float* x, int n) where T : IFloatRow => path switch
     {
         KernelPath.Avx512 => Avx512<T>(w, x, n),

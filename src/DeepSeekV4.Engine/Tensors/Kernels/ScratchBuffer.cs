@@ -11,6 +11,7 @@ internal sealed unsafe class ScratchBuffer
 {
     private byte[]? _array;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public byte* Get(long bytes)
     {
         if (_array == null || _array.Length < bytes + 64)

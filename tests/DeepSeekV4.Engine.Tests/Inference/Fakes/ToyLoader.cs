@@ -15,11 +15,15 @@ public sealed class ToyLoader(Func<IReadOnlyList<int>, int>? next = null) : IMod
     public long Scratch { get; init; } = 100;
     public int MaxContextLength { get; init; } = 4096;
 
+    /// <summary>Runs at the start of each load with its number (from 1) and token: a test can block, fail or cancel a load.</summary>
+    public Action<int, CancellationToken>? BeforeLoad { get; set; }
+
     public IModelFootprint Inspect(string path) => new Footprint(this, path);
 
     public LoadedModel Load(string path, ModelLoadOptions options, Action<EngineEvent>? onEvent, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _loads);
+        int number = Interlocked.Increment(ref _loads);
+        BeforeLoad?.Invoke(number, cancellationToken);
         onEvent?.Invoke(new LoadProgressEvent("mapping", 1, 1));
         var model = new ToyModel(next ?? ToyModel.WeightedSumLetter) { MaxContextLength = MaxContextLength };
         lock (Models) Models.Add(model);

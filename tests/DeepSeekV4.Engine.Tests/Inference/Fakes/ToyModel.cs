@@ -15,6 +15,7 @@ public sealed class ToyModel(Func<IReadOnlyList<int>, int> next) : ILanguageMode
 
     private int _tokensComputed;
     private int _forwardCalls;
+    private int _sequencesCreated;
 
     public Func<IReadOnlyList<int>, int> Next { get; } = next;
     public int Layers { get; init; } = 4;
@@ -30,7 +31,13 @@ public sealed class ToyModel(Func<IReadOnlyList<int>, int> next) : ILanguageMode
     public int ForwardCalls => Volatile.Read(ref _forwardCalls);
     public bool Disposed { get; private set; }
 
-    public IModelSequence CreateSequence(int contextLength, KvCacheFormat format) => new Sequence(this, contextLength, format);
+    public IModelSequence CreateSequence(int contextLength, KvCacheFormat format)
+    {
+        Interlocked.Increment(ref _sequencesCreated);
+        return new Sequence(this, contextLength, format);
+    }
+
+    public int SequencesCreated => Volatile.Read(ref _sequencesCreated);
 
     public void Dispose() => Disposed = true;
 
