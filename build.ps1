@@ -1,23 +1,27 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 <#
 .SYNOPSIS
     Build tasks for the DeepSeekV4 module: Build, Test, Docs, Package, Demo, Bench.
 .DESCRIPTION
     Build    dotnet build (the cmdlet assembly lands in module/bin, where DeepSeekV4.psd1 loads it).
-    Test     dotnet test, then the Pester suite in tests/Pester in a fresh pwsh when Pester 5 is installed.
-    Docs     MAML help from docs/*.md with PlatyPS (Microsoft.PowerShell.PlatyPS 1.x or platyPS 0.14) into module/en-US.
-    Package  a clean module folder out/DeepSeekV4/<version> (manifest, formats, types, bin, help).
+    Test     dotnet test (xunit, trx files in TestResults/), then the Pester suite in tests/Pester in a fresh pwsh
+             with Pester 5.7.1 (fetched from NuGet into .tools/ by tools/Install-Pester.ps1 when absent; JUnit
+             result in TestResults/Pester.junit.xml); prints "N passed, N failed, N skipped" over both; fails when either fails.
+    Docs     help from docs/*.md (PlatyPS schema) by src/DeepSeekV4.HelpBuilder: MAML and about_DeepSeekV4.help.txt
+             in en-US/ beside the manifest, where Get-Help looks.
+    Package  a clean module folder out/DeepSeekV4/<version> (manifest, en-US help, formats, types, bin) built with
+             -Configuration, checked with Test-ModuleManifest and by importing it in a fresh pwsh.
     Demo     builds, makes the demo model (random weights), imports the module, pipes two documents through
-             Invoke-DSCompletion and shows Get-DSKvCacheStats.
+             Invoke-DSCompletion (the second reuses the cached instruction) and shows Get-DSKvCacheStats.
     Bench    dsv4 bench with the remaining arguments.
+    From bash, give several tasks as one word: -Task Build,Test (PowerShell also takes -Task Build, Test).
 .EXAMPLE
-    ./build.ps1 -Task Build, Test
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Build,Test,Docs,Package
 .EXAMPLE
     ./build.ps1 -Task Demo
 #>
-[CmdletBinding()]
+[CmdletBinding(PositionalBinding = $false)]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench')]
     [string[]] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -25,86 +29,129 @@ param(
     [string[]] $BenchArguments = @()
 )
 $ErrorActionPreference = 'Stop'
-Set-Location $PSScriptRoot
+$tasks = 'Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench'
+# from bash, -Task Build,Test arrives as the one word 'Build,Test', and -Task Build, Test as 'Build,' then 'Test'
+while ($Task[-1].EndsWith(',') -and $BenchArguments) {
+    $Task += $BenchArguments[0]
+    $BenchArguments = @($BenchArguments | Select-Object -Skip 1)
+}
+$Task = @($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
+$unknown = $Task | Where-Object { $_ -notin $tasks }
+if ($unknown) { throw "Unknown task '$($unknown -join "', '")': the tasks are $($tasks -join ', ')" }
 
 function Invoke-Native([scriptblock] $Command, [string] $What) {
     & $Command
     if ($LASTEXITCODE) { throw "$What failed (exit code $LASTEXITCODE)" }
 }
 
+# a fresh pwsh, the same one that runs this script (an installed pwsh, or 'dotnet pwsh' from the tool manifest)
+function Invoke-Pwsh {
+    $exe = [Environment]::ProcessPath
+    $dll = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }
+    & $exe @($dll | Where-Object { $_ }) -NoProfile @args
+}
+
+# passed, failed, skipped over the xunit trx files and the Pester JUnit file in $Folder
+function Get-TestCount([string] $Folder) {
+    $count = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($trx in Get-ChildItem $Folder -Filter *.trx -ErrorAction Ignore) {
+        $c = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+        $count.Passed += [int]$c.passed
+        $count.Failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+        $count.Skipped += [int]$c.total - [int]$c.executed
+    }
+    foreach ($junit in Get-ChildItem $Folder -Filter Pester*.xml -ErrorAction Ignore) {
+        $suites = ([xml](Get-Content -Raw $junit)).testsuites
+        $status = @($suites.SelectNodes('//testcase').status)
+        $count.Passed += @($status -eq 'Passed').Count
+        $count.Failed += @($status -eq 'Failed').Count + [int]$suites.errors   # errors: test files that failed to run
+        $count.Skipped += @($status | Where-Object { $_ -notin 'Passed', 'Failed' }).Count
+    }
+    $count
+}
+
 $dsv4 = { dotnet (Join-Path $PSScriptRoot "src/DeepSeekV4.Cli/bin/$Configuration/net10.0/dsv4.dll") @args }
 
-foreach ($t in $Task) {
-    switch ($t) {
-        'Build' {
-            Invoke-Native { dotnet build Module.sln -c $Configuration } 'build'
-        }
-        'Test' {
-            Invoke-Native { dotnet test Module.sln -c $Configuration } 'dotnet test'
-            if (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0') {
+function Invoke-Docs {
+    $project = Join-Path $PSScriptRoot 'src/DeepSeekV4.HelpBuilder'
+    if (-not (Test-Path $project)) { throw "The help builder is missing ($project): the Docs task needs it" }
+    $out = Join-Path $PSScriptRoot 'en-US'
+    Invoke-Native { dotnet run --project $project -c $Configuration -- (Join-Path $PSScriptRoot 'docs') $out } 'help builder'
+    Get-ChildItem $out | ForEach-Object { Write-Host "help: $($_.FullName)" }
+}
+
+Push-Location $PSScriptRoot
+try {
+    foreach ($t in $Task) {
+        switch ($t) {
+            'Build' {
+                Invoke-Native { dotnet build Module.sln -c $Configuration } 'build'
+            }
+            'Test' {
+                $results = Join-Path $PSScriptRoot 'TestResults'
+                Remove-Item $results -Recurse -Force -ErrorAction Ignore
+                dotnet test Module.sln -c $Configuration --logger trx --results-directory $results
+                $xunitExit = $LASTEXITCODE
+                $pester = & (Join-Path $PSScriptRoot 'tools/Install-Pester.ps1')
                 # a fresh process: a loaded module assembly stays locked, and the suite imports the module itself
-                Invoke-Native { pwsh -NoProfile -Command "Invoke-Pester -Path '$PSScriptRoot/tests/Pester' -Output Detailed -CI" } 'Pester'
+                Invoke-Pwsh -File (Join-Path $PSScriptRoot 'tools/Invoke-PesterSuite.ps1') -PesterManifest $pester -ResultPath (Join-Path $results 'Pester.junit.xml')
+                $pesterExit = $LASTEXITCODE
+                $count = Get-TestCount $results
+                if ($xunitExit) { Write-Host "dotnet test failed (exit code $xunitExit)" }
+                if ($pesterExit) { Write-Host "Pester failed (exit code $pesterExit)" }
+                Write-Host "$($count.Passed) passed, $($count.Failed) failed, $($count.Skipped) skipped"
+                if ($xunitExit -or $pesterExit) { exit 1 }
             }
-            else {
-                Write-Warning 'Pester 5 is not installed: tests/Pester skipped (Install-Module Pester -MinimumVersion 5.0)'
+            'Docs' {
+                Invoke-Docs
             }
-        }
-        'Docs' {
-            $out = Join-Path $PSScriptRoot 'module/en-US'
-            New-Item -ItemType Directory -Force $out | Out-Null
-            $pages = Get-ChildItem docs -Filter *.md | Where-Object Name -NotLike 'about_*'
-            if (Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS) {
-                Import-Module Microsoft.PowerShell.PlatyPS
-                $help = $pages | ForEach-Object { Import-MarkdownCommandHelp -Path $_.FullName }
-                $staging = Join-Path ([IO.Path]::GetTempPath()) "dsv4-help-$PID"
-                $help | Export-MamlCommandHelp -OutputFolder $staging -Force | Out-Null
-                # Export-MamlCommandHelp writes into <folder>/<module>/; help belongs in en-US
-                Get-ChildItem $staging -Recurse -Filter *.xml | Copy-Item -Destination $out -Force
-                Remove-Item $staging -Recurse -Force
+            'Package' {
+                Invoke-Native { dotnet build src/DeepSeekV4.PowerShell -c $Configuration } 'build'
+                if (-not (Test-Path en-US/*.xml)) { Invoke-Docs }
+                $version = (Import-PowerShellDataFile DeepSeekV4.psd1).ModuleVersion
+                $target = Join-Path $PSScriptRoot "out/DeepSeekV4/$version"
+                Remove-Item $target -Recurse -Force -ErrorAction Ignore
+                New-Item -ItemType Directory -Force (Join-Path $target 'module') | Out-Null
+                Copy-Item DeepSeekV4.psd1 $target
+                Copy-Item en-US $target -Recurse
+                Copy-Item module/*.ps1xml (Join-Path $target 'module')
+                Copy-Item module/bin (Join-Path $target 'module') -Recurse
+                if ($Configuration -eq 'Release') { Get-ChildItem (Join-Path $target 'module/bin') -Recurse -Filter *.pdb | Remove-Item }
+                $manifest = Join-Path $target 'DeepSeekV4.psd1'
+                Test-ModuleManifest $manifest | Format-List Name, Version, @{ n = 'ExportedCmdlets'; e = { $_.ExportedCmdlets.Keys -join ', ' } }
+                $check = "Import-Module '$manifest' -ErrorAction Stop; " +
+                    "if (-not (Get-Help Import-DSModel).Description) { throw 'the packaged module has no help for Import-DSModel' }; " +
+                    "if (-not (Get-Help about_DeepSeekV4)) { throw 'the packaged module has no about_DeepSeekV4' }; " +
+                    "'imported from the package: ' + (Get-Command -Module DeepSeekV4).Count + ' cmdlets, with help'"
+                Invoke-Native { Invoke-Pwsh -Command $check } 'importing the packaged module'
+                Write-Host "package: $target ($Configuration)"
             }
-            elseif (Get-Module -ListAvailable platyPS) {
-                Import-Module platyPS
-                New-ExternalHelp -Path $pages.FullName -OutputPath $out -Force | Out-Null
-            }
-            else {
-                throw 'PlatyPS is not installed (Install-PSResource Microsoft.PowerShell.PlatyPS)'
-            }
-            Copy-Item docs/about_DeepSeekV4.md (Join-Path $out 'about_DeepSeekV4.help.txt') -Force
-            Get-ChildItem $out | ForEach-Object { Write-Host "help: $($_.FullName)" }
-        }
-        'Package' {
-            Invoke-Native { dotnet build src/DeepSeekV4.PowerShell -c Release } 'build'
-            $version = (Import-PowerShellDataFile DeepSeekV4.psd1).ModuleVersion
-            $target = Join-Path $PSScriptRoot "out/DeepSeekV4/$version"
-            if (Test-Path $target) { Remove-Item $target -Recurse -Force }
-            New-Item -ItemType Directory -Force (Join-Path $target 'module/bin') | Out-Null
-            Copy-Item DeepSeekV4.psd1 $target
-            Copy-Item module/*.ps1xml (Join-Path $target 'module')
-            Get-ChildItem module/bin -File | Where-Object Extension -In '.dll', '.json' | Copy-Item -Destination (Join-Path $target 'module/bin')
-            if (Test-Path module/en-US) { Copy-Item module/en-US (Join-Path $target 'module') -Recurse }
-            Test-ModuleManifest (Join-Path $target 'DeepSeekV4.psd1') | Format-List Name, Version, ExportedCmdlets
-            Write-Host "package: $target"
-        }
-        'Demo' {
-            Invoke-Native { dotnet build Module.sln -c $Configuration } 'build'
-            $model = Join-Path $PSScriptRoot 'out/demo/tiny.gguf'
-            New-Item -ItemType Directory -Force (Split-Path $model) | Out-Null
-            Write-Host 'Making the demo model: a synthetic DeepSeek V4 with RANDOM weights, so its text is noise.'
-            Invoke-Native { & $dsv4 make-model --preset tiny --out $model } 'make-model'
-            # a fresh process, so the module assembly is not locked in this one
-            $demo = @"
+            'Demo' {
+                Invoke-Native { dotnet build Module.sln -c $Configuration } 'build'
+                $model = Join-Path $PSScriptRoot 'out/demo/tiny.gguf'
+                New-Item -ItemType Directory -Force (Split-Path $model) | Out-Null
+                Write-Host 'Making the demo model: a synthetic DeepSeek V4 with RANDOM weights, so its text is noise.'
+                Invoke-Native { & $dsv4 make-model --preset tiny --out $model } 'make-model'
+                # a fresh process, so the module assembly is not locked in this one; the tiny model holds 1,024 tokens
+                $demo = @"
 Import-Module '$PSScriptRoot/DeepSeekV4.psd1'
-Get-DSMemoryEstimate -LiteralPath '$model' -ContextLength 4096
-Import-DSModel -LiteralPath '$model' -Name demo -ContextLength 4096 -PassThru | Format-Table
-Get-ChildItem '$PSScriptRoot/docs/examples' -Filter *.txt |
-    Invoke-DSCompletion -Instruction 'Summarize this document in one sentence:' -MaxTokens 32 -Seed 42 |
-    Format-List Source, FinishReason, PromptTokens, ReusedTokens, CompletionTokens, PrefillTokensPerSecond, DecodeTokensPerSecond, Text
+Get-DSMemoryEstimate -LiteralPath '$model' -ContextLength 1024
+Import-DSModel -LiteralPath '$model' -Name demo -ContextLength 1024 -PassThru | Format-Table
+`$results = Get-ChildItem '$PSScriptRoot/docs/examples' -Filter *.txt |
+    Invoke-DSCompletion -Instruction 'Summarize this document in one sentence:' -MaxTokens 32 -Seed 42
+`$results | Format-List Source, FinishReason, PromptTokens, ReusedTokens, CompletionTokens, PrefillTokensPerSecond, DecodeTokensPerSecond, Text
+if (`$results[1].ReusedTokens -le 0) { throw 'the second document did not reuse the cached instruction' }
+"The second document reused `$(`$results[1].ReusedTokens) cached tokens of the instruction."
 Get-DSKvCacheStats
 "@
-            Invoke-Native { pwsh -NoProfile -Command $demo } 'demo'
-        }
-        'Bench' {
-            Invoke-Native { dotnet run --project src/DeepSeekV4.Cli -c Release -- bench @BenchArguments } 'bench'
+                Invoke-Native { Invoke-Pwsh -Command $demo } 'demo'
+            }
+            'Bench' {
+                Invoke-Native { dotnet run --project src/DeepSeekV4.Cli -c $Configuration -- bench @BenchArguments } 'bench'
+            }
         }
     }
+}
+finally {
+    Pop-Location
 }
