@@ -116,7 +116,11 @@ public sealed class GpuAccelerator
     {
         using var xs = Allocate(Math.Max(1, x.Length));
         using var ys = Allocate((long)count * weights.Rows);
-        lock (_gate) xs.View.SubView(0, x.Length).CopyFromCPU(Accelerator.DefaultStream, in x);
+        lock (_gate)
+        {
+            Accelerator.Bind();
+            xs.View.SubView(0, x.Length).CopyFromCPU(Accelerator.DefaultStream, in x);
+        }
         Multiply(weights, xs.View, ys.View, count);
         var y = new float[(long)count * weights.Rows];
         lock (_gate)

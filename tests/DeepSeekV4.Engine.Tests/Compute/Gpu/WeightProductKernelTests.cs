@@ -8,7 +8,7 @@ namespace DeepSeekV4.Engine.Tests.Compute.Gpu;
 /// <summary>
 /// Every GPU weight kernel, run on ILGPU's CPU simulator, against the engine's CPU reference: each row dequantized by
 /// <see cref="Dequantizer"/> (ggml's dequantization, bit for bit) and dotted with the activations in double precision.
-/// Shapes are odd on purpose: row counts that leave spare warps in the last group, rows of one block or of a length
+/// Shapes are odd on purpose: 1, 7 and 33 rows (spare warps in the last group, several groups), rows of one block or of a length
 /// that is not a multiple of 32 (float types), and 1, 3 and 5 vectors (one pass, a partial pass, and a second pass).
 /// Tolerance: 2·n·u·Σ|w_i·x_i| with u = 2^-24 — twice the worst-case error of float32 products summed in any order,
 /// n terms; the simulator decodes each weight exactly as the reference does (no contraction to FMA on the CPU), so the
@@ -17,10 +17,16 @@ namespace DeepSeekV4.Engine.Tests.Compute.Gpu;
 [Trait("Category", "GpuSimulator")]
 public sealed class WeightProductKernelTests
 {
-    public static TheoryData<GgmlType> Types()
+    /// <summary>
+    /// Every type on the simulator, and on every CUDA device when the machine has one (so that on a GPU machine
+    /// `dotnet test --filter FullyQualifiedName~Compute.Gpu` is the device check; there the decoders' multiply-subtract
+    /// may be fused, which moves a weight by at most one rounding, well inside the tolerance).
+    /// </summary>
+    public static TheoryData<GpuDeviceKind, int, GgmlType> Types()
     {
-        var data = new TheoryData<GgmlType>();
-        foreach (var k in GpuWeightKernels.All) data.Add(k.Type);
+        var data = new TheoryData<GpuDeviceKind, int, GgmlType>();
+        foreach (var device in GpuDevices.List().Where(d => d.Kind is GpuDeviceKind.Simulator or GpuDeviceKind.Cuda))
+            foreach (var k in GpuWeightKernels.All) data.Add(device.Kind, device.Index, k.Type);
         return data;
     }
 
@@ -34,14 +40,14 @@ public sealed class WeightProductKernelTests
 
     [Theory]
     [MemberData(nameof(Types))]
-    public void ProductsMatchTheCpuDequantization(GgmlType type)
+    public void ProductsMatchTheCpuDequantization(GpuDeviceKind kind, int index, GgmlType type)
     {
-        var gpu = GpuDevices.Get(GpuDeviceKind.Simulator);
+        var gpu = GpuDevices.Get(kind, index);
         var info = GgmlTypeInfo.Of(type);
         var random = new Random(4242 + (int)type);
         foreach (int cols in Lengths(info))
         {
-            foreach (int rows in new[] { 1, 7 })
+            foreach (int rows in new[] { 1, 7, 33 })
             {
                 var blocks = new byte[rows * info.RowBytes(cols)];
                 SyntheticBlocks.Fill(type, blocks, random);
