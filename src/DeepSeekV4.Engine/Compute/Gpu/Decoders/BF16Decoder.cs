@@ -1,0 +1,16 @@
+using ILGPU;
+
+namespace DeepSeekV4.Engine.Compute.Gpu.Decoders;
+
+/// <summary>BF16 weights: the upper 16 bits of a float32.</summary>
+public struct BF16Decoder : IWeightDecoder
+{
+    public readonly Weights8 Decode(WeightTables tables, ArrayView<byte> weights, long row, int chunk, int part, int valid)
+    {
+        long o = row + 2L * (32 * chunk + 8 * part);
+        return new(Read(weights, o, 0, valid), Read(weights, o, 1, valid), Read(weights, o, 2, valid), Read(weights, o, 3, valid),
+                   Read(weights, o, 4, valid), Read(weights, o, 5, valid), Read(weights, o, 6, valid), Read(weights, o, 7, valid));
+    }
+
+    private static float Read(ArrayView<byte> weights, long o, int j, int valid) => j < valid ? DeviceBytes.BF16(weights, o + 2 * j) : 0f;
+}
