@@ -32,6 +32,7 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
             var tokenizer = ChatTokenizerFactory.FromGguf(file);
             cancellationToken.ThrowIfCancellationRequested();
             var model = DeepSeekV4Model.LoadPrivate(file, null);
+            foreach (var note in footprint.Description.Notes) onEvent?.Invoke(new WarningEvent($"{System.IO.Path.GetFileName(file.Path)}: {note}"));
             onEvent?.Invoke(new LoadProgressEvent("ready", 3, 3));
             return new LoadedModel(new OwningModel(model, file), tokenizer, footprint);
         }
@@ -46,7 +47,8 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
     {
         var config = DeepSeekV4Config.FromGguf(file);
         var options = DeepSeekV4ModelOptions.Default;
-        return new DeepSeekV4Footprint(ModelDescription.FromGguf(file, config.ContextLength), config, options.MaxBatchTokens, options.TruncationSlack);
+        var description = ModelDescription.FromGguf(file, config.ContextLength) with { Notes = config.Notes };
+        return new DeepSeekV4Footprint(description, config, options.MaxBatchTokens, options.TruncationSlack);
     }
 
     /// <summary>The model plus the file it was bound to (a model bound to an open file does not own it).</summary>

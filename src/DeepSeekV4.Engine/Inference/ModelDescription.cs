@@ -13,6 +13,9 @@ public sealed record ModelDescription(
 {
     public long WeightBytes => TensorTypes.Sum(t => t.Bytes);
 
+    /// <summary>What the loader tolerated in this file (e.g. missing rope-scaling keys), in the user's terms.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Counts every tensor of the file by type, largest share first.</summary>
     public static ModelDescription FromGguf(GgufFile file, int maxContextLength)
     {

@@ -17,6 +17,9 @@ public sealed record ModelInfo(
     bool IsCurrent,
     int SharedBy)
 {
+    /// <summary>What the loader tolerated in the file (e.g. "runs without YaRN"); empty for a file as expected.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Weights, the KV cache at the full context, and scratch.</summary>
     public long MemoryBytes => WeightBytes + KvCacheBytes + ScratchBytes;
 

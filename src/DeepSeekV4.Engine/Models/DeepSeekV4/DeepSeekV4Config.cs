@@ -12,6 +12,9 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 /// </summary>
 public sealed record DeepSeekV4Config
 {
+    /// <summary>What the file lacked or held differently that the model tolerates, in the user's terms (shown as warnings).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public const string ArchitectureName = "deepseek4";
 
     /// <summary>Where the values came from (file path or preset name), used in error messages.</summary>

@@ -56,6 +56,10 @@ internal sealed class DeepSeekV4GgufConfigReader
 
         int originalContext = 0;
         float factor = 1f;
+        var notes = new List<string>();
+        if (!_file.MetadataKeys.Any(k => k.StartsWith(P + "rope.scaling.", StringComparison.Ordinal)))
+            notes.Add("the file has no rope-scaling keys (converters before 2026-08 did not write them): the model runs without YaRN, " +
+                      "as llama.cpp does, so contexts beyond the original training length may lose quality");
         string scaling = _file.GetMetadata(P + "rope.scaling.type") is { } st ? Text(st, P + "rope.scaling.type") : "";
         if (scaling is not ("" or "yarn" or "none"))
             throw Error(P + "rope.scaling.type", scaling, "only YaRN scaling (on the compressed layers) is supported");
@@ -104,6 +108,7 @@ internal sealed class DeepSeekV4GgufConfigReader
             HyperConnectionCount = Int(P + "hyper_connection.count", 4),
             SinkhornIterations = Int(P + "hyper_connection.sinkhorn_iterations", 20),
             HyperConnectionEps = Float(P + "hyper_connection.epsilon", 1e-6f),
+            Notes = notes,
         };
         config.Validate();
         return config;

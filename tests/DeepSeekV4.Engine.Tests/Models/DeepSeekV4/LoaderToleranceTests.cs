@@ -1,4 +1,5 @@
 using global::DeepSeekV4.Engine.Gguf;
+using global::DeepSeekV4.Engine.Inference;
 using global::DeepSeekV4.Engine.Models.DeepSeekV4;
 
 namespace DeepSeekV4.Engine.Tests.Models.DeepSeekV4;
@@ -45,5 +46,38 @@ public class LoaderToleranceTests
             w.AddTensor(t.Name, t.Type, [t.Dimensions[0] / 2, t.Dimensions[1] * 2], s.GetTensorData(t)));
         var e = Assert.Throws<UnsupportedModelException>(() => DeepSeekV4Model.Load(wrong));
         Assert.Contains("attn_output_a", e.Message);
+    }
+
+    [Fact]
+    public void A_file_without_rope_scaling_keys_runs_without_yarn_and_says_so()
+    {
+        using var plain = GgufFile.Open(TinyReference.F16Path);
+        Assert.Empty(DeepSeekV4Config.FromGguf(plain).Notes);
+        Assert.Equal(16f, DeepSeekV4Config.FromGguf(plain).RopeScalingFactor);
+
+        string dir = Directory.CreateTempSubdirectory("dsv4-noyarn-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "old.gguf");
+            using (var old = TinyGgufVariants.Build(m =>
+                   {
+                       foreach (var key in m.Keys.Where(k => k.StartsWith("deepseek4.rope.scaling.", StringComparison.Ordinal)).ToList()) m.Remove(key);
+                   }))
+            {
+                var config = DeepSeekV4Config.FromGguf(old);
+                Assert.Equal((1f, 0), (config.RopeScalingFactor, config.RopeOriginalContextLength));
+                Assert.Contains("without YaRN", Assert.Single(config.Notes));
+                GgufWriter.FromFile(old).WriteTo(path);
+            }
+            var events = new List<EngineEvent>();
+            using var session = new InferenceSession(new ModelRegistry(DeepSeekV4ModelLoader.Instance));
+            var model = session.Import(path, contextLength: 64, onEvent: events.Add);
+            Assert.Contains("without YaRN", Assert.Single(events.OfType<WarningEvent>()).Message);
+            Assert.Contains("without YaRN", Assert.Single(session.GetInfo(model).Notes));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 }
