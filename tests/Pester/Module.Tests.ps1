@@ -39,13 +39,13 @@ Describe 'The DeepSeekV4 module' {
         $rs = New-DSRunspace
         try {
             $result = Invoke-DSInRunspace $rs {
-                param($model)
+                param($model, $manifest)
                 Import-DSModel -LiteralPath $model
                 $before = @(Get-DSModel).Count
                 Remove-Module DeepSeekV4
-                Import-Module DeepSeekV4
+                Import-Module $manifest
                 $before, @(Get-DSModel).Count
-            } -Arguments $FixtureModel
+            } -Arguments $FixtureModel, $ManifestPath
             $result | Should -Be @(1, 0)
         }
         finally { $rs.Dispose() }
