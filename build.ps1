@@ -13,7 +13,8 @@
              -Configuration, checked with Test-ModuleManifest and by importing it in a fresh pwsh.
     Demo     builds, makes the demo model (random weights), imports the module, pipes two documents through
              Invoke-DSCompletion (the second reuses the cached instruction) and shows Get-DSKvCacheStats.
-    Bench    dsv4 bench with the remaining arguments.
+    Bench    dsv4 bench with the remaining arguments, or with -BenchArguments '--model m.gguf -p 512 -n 128' as one
+             string (needed from bash: pwsh reads a bare -p as an abbreviation of its own parameters).
     From bash, give several tasks as one word: -Task Build,Test (PowerShell also takes -Task Build, Test).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Build,Test,Docs,Package
@@ -147,6 +148,7 @@ Get-DSKvCacheStats
                 Invoke-Native { Invoke-Pwsh -Command $demo } 'demo'
             }
             'Bench' {
+                if ($BenchArguments.Count -eq 1) { $BenchArguments = -split $BenchArguments[0] }
                 Invoke-Native { dotnet run --project src/DeepSeekV4.Cli -c $Configuration -- bench @BenchArguments } 'bench'
             }
         }
