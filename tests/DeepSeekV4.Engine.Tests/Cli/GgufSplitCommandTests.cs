@@ -13,13 +13,7 @@ public class GgufSplitCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(ICliCommand command, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliRunner.Run(command, args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(ICliCommand command, params string[] args) => CliHarness.Run(command, args);
 
     private string Split(params string[] options)
     {
