@@ -15,7 +15,7 @@ public sealed class MakeModelCommand : ICliCommand, IFlagDeclaringCommand
     public IEnumerable<string> Flags => [GgufSplitArguments.NoTensorFirstSplit];
 
     public string Usage =>
-        "make-model --preset tiny|flash|pro|bench [--layers N] [--experts N] [--weights f32|f16|q8_0|q4_k|iq2_xxs-experts|ds4-q2] [--seed S] " +
+        "make-model --preset tiny|flash|pro|bench [--layers N] [--experts N] [--weights f32|f16|q8_0|q4_k|iq2_xxs-experts|ds4-q2|ds4-q4|converter] [--seed S] " +
         "[--split-max-tensors N|--split-max-size N(M|G)] [--no-tensor-first-split] --out FILE";
 
     public int Run(CliArguments args, TextWriter output)

@@ -34,7 +34,7 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
     public string Name { get; set; } = "";
 
     [Parameter(ParameterSetName = BuiltInSet)]
-    [ValidateSet("f32", "f16", "q8_0", "q4_k", "iq2_xxs-experts", "ds4-q2")]
+    [ValidateSet("f32", "f16", "q8_0", "q4_k", "iq2_xxs-experts", "ds4-q2", "ds4-q4", "converter")]
     public string WeightType { get; set; } = "q8_0";
 
     [Parameter]

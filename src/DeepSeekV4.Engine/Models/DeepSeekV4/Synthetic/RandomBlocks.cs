@@ -9,7 +9,8 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
 /// standard deviation (approximately: the value sets are discrete). Layouts are ggml's (gguf reference):
 /// Q8_0 = f16 d, 32 × int8; Q4_K = f16 d, f16 dmin, 12 bytes of 6-bit scales/mins, 128 bytes of nibbles;
 /// Q2_K = 16 bytes of 4-bit scale|min, 64 bytes of 2-bit quants, f16 d, f16 dmin;
-/// IQ2_XXS = f16 d, then per 32 values 4 grid-index bytes and a uint32 of four 7-bit sign indices and a 4-bit scale.
+/// IQ2_XXS = f16 d, then per 32 values 4 grid-index bytes and a uint32 of four 7-bit sign indices and a 4-bit scale;
+/// MXFP4 = an E8M0 exponent byte e, then 16 bytes of E2M1 nibbles (value = kvalue·2^(e−128), kvalue the doubled E2M1 set).
 /// </summary>
 public static class RandomBlocks
 {
@@ -28,6 +29,10 @@ public static class RandomBlocks
     private const int Iq2ScaleLow = 4, Iq2ScaleHigh = 15;
     private const float Iq2XxsGridRms = 23.1177f;
     private static readonly float Iq2XxsSpread = 0.25f * Iq2XxsGridRms * RmsOfRange(Iq2ScaleLow, Iq2ScaleHigh, 0.5f);
+
+    // MXFP4: ggml's doubled E2M1 values {0, 1, 2, 3, 4, 6, 8, 12} and their negatives, uniformly drawn, have an RMS of
+    // √(274/8) = 5.8523; the power-of-two scale 2^(e−128) is drawn per block from the two around the wanted one.
+    private static readonly float Mxfp4KvalueRms = MathF.Sqrt(274f / 8f);
 
     /// <summary>Root-mean-square of the integers low..high (each shifted by <paramref name="offset"/>), uniformly drawn.</summary>
     private static float RmsOfRange(int low, int high, float offset)
@@ -82,6 +87,10 @@ public static class RandomBlocks
                 for (int i = 0; i < destination.Length; i += 2)
                     BinaryPrimitives.WriteHalfLittleEndian(destination[i..], (Half)Uniform(ref random, tensor.Mean, halfWidth));
                 break;
+            case GgmlType.BF16:
+                for (int i = 0; i < destination.Length; i += 2)
+                    BinaryPrimitives.WriteUInt16LittleEndian(destination[i..], FloatFormats.FloatToBF16(Uniform(ref random, tensor.Mean, halfWidth)));
+                break;
             case GgmlType.I32:
                 FillExpertIds(tensor, rows, ref random, destination);
                 break;
@@ -96,6 +105,9 @@ public static class RandomBlocks
                 break;
             case GgmlType.IQ2_XXS:
                 FillBlocks(destination, 66, ref random, tensor.StdDev / Iq2XxsSpread, Iq2XxsBlock);
+                break;
+            case GgmlType.MXFP4:
+                FillBlocks(destination, 17, ref random, tensor.StdDev / Mxfp4KvalueRms, Mxfp4Block);
                 break;
             default:
                 throw new NotSupportedException($"tensor '{tensor.Name}': random {GgmlTypeInfo.Of(tensor.Type).Name} values are not implemented");
@@ -166,6 +178,21 @@ public static class RandomBlocks
             BinaryPrimitives.WriteUInt32LittleEndian(g, gridIndices);
             BinaryPrimitives.WriteUInt32LittleEndian(g[4..], signs | (ls << 28));
         }
+    }
+
+    /// <summary>
+    /// MXFP4 as DeepSeek's FP4 checkpoint holds it: random E2M1 nibbles and an E8M0 exponent. The wanted scale s lies in
+    /// [2^k, 2^(k+1)); the block takes 2^k with probability p = (4·4^k − s²)/(3·4^k), else 2^(k+1), so that the mean
+    /// square of the scales is s².
+    /// </summary>
+    private static void Mxfp4Block(Span<byte> block, ref SyntheticRandom random, float scale)
+    {
+        int k = (int)MathF.Floor(MathF.Log2(scale));
+        float low = MathF.ScaleB(1f, k);
+        float p = (4f * low * low - scale * scale) / (3f * low * low);
+        int exponent = k + (random.NextSingle() < p ? 0 : 1) + 128;
+        block[0] = (byte)Math.Clamp(exponent, 1, 254);
+        random.NextBytes(block.Slice(1, 16));
     }
 
     /// <summary>tid2eid rows: for each token, ExpertUsedCount distinct expert ids in [0, expert count).</summary>

@@ -3,12 +3,31 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
 /// <summary>
 /// The metadata of a synthetic model: the keys, GGUF types and order of the dsv4-tiny fixture (llama.cpp's deepseek4
 /// conventions: counts UINT32, reals FLOAT32, compress_ratios an INT32 array, swiglu clamps FLOAT32 arrays), then
-/// the byte-level BPE tokenizer. Values are CLR values whose type names the GGUF type (uint → UINT32, …).
+/// the byte-level BPE tokenizer. The converter mix writes what llama.cpp's converter writes instead: no vocab_size,
+/// leading_dense_block_count or expert_group_* keys, block_count + 1 compress ratios, pre-tokenizer <c>joyai-llm</c> and
+/// an embedded chat template. Values are CLR values whose type names the GGUF type (uint → UINT32, …).
 /// </summary>
 public static class SyntheticMetadata
 {
     public const string Architecture = "deepseek4";
     private const uint ExpertGatingSqrtSoftplus = 4; // gguf-py ExpertGatingFuncType: 1 softmax, 2 sigmoid, 4 sqrt(softplus)
+
+    /// <summary>The name llama.cpp's converter gives DeepSeek V4's pre-tokenizer (the DeepSeek V3 split under another name).</summary>
+    public const string ConverterPreTokenizer = "joyai-llm";
+
+    /// <summary>The MTP layer's entry the converter's compress_ratios carries after the block_count layers'.</summary>
+    public const int MtpCompressRatio = 0;
+
+    /// <summary>
+    /// The chat template written with the converter mix: a DeepSeek V4 format (roles, thinking markers) as the converter
+    /// embeds the checkpoint's, so that the chat encoder takes the file's template path.
+    /// </summary>
+    public const string ChatTemplate =
+        "{{ bos_token }}{% for message in messages %}" +
+        "{% if message['role'] == 'system' %}{{ message['content'] }}" +
+        "{% elif message['role'] == 'user' %}{{ '<｜User｜>' + message['content'] }}" +
+        "{% elif message['role'] == 'assistant' %}{{ '<｜Assistant｜></think>' + message['content'] + eos_token }}{% endif %}" +
+        "{% endfor %}{% if add_generation_prompt %}{{ '<｜Assistant｜>' }}{% if thinking %}{{ '<think>' }}{% else %}{{ '</think>' }}{% endif %}{% endif %}";
 
     public static IReadOnlyList<KeyValuePair<string, object>> Build(SyntheticModelSpec spec, SyntheticWeightMix mix, ulong seed, SyntheticVocabulary vocabulary)
     {
@@ -25,7 +44,8 @@ public static class SyntheticMetadata
         Arch("block_count", (uint)spec.LayerCount);
         Arch("context_length", (uint)spec.ContextLength);
         Arch("embedding_length", (uint)spec.EmbeddingLength);
-        Arch("vocab_size", (uint)spec.VocabularySize);
+        bool converter = mix == SyntheticWeightMix.Converter;
+        if (!converter) Arch("vocab_size", (uint)spec.VocabularySize);
         Arch("attention.head_count", (uint)spec.HeadCount);
         Arch("attention.head_count_kv", 1u);
         Arch("attention.key_length", (uint)spec.HeadSize);
@@ -35,7 +55,8 @@ public static class SyntheticMetadata
         Arch("attention.output_group_count", (uint)spec.OutputGroupCount);
         Arch("attention.sliding_window", (uint)spec.SlidingWindow);
         Arch("attention.layer_norm_rms_epsilon", spec.RmsEpsilon);
-        Arch("attention.compress_ratios", spec.CompressRatios.ToArray());
+        // DeepSeek's config.json lists a ratio for the MTP layer too, and the converter copies the list as it is.
+        Arch("attention.compress_ratios", converter ? spec.CompressRatios.Append(MtpCompressRatio).ToArray() : spec.CompressRatios.ToArray());
         Arch("attention.compress_rope_freq_base", spec.CompressRopeFreqBase);
         Arch("attention.indexer.head_count", (uint)spec.IndexerHeadCount);
         Arch("attention.indexer.key_length", (uint)spec.IndexerKeyLength);
@@ -47,7 +68,7 @@ public static class SyntheticMetadata
         Arch("rope.scaling.original_context_length", (uint)spec.RopeScalingOriginalContext);
         Arch("rope.scaling.yarn_beta_fast", spec.YarnBetaFast);
         Arch("rope.scaling.yarn_beta_slow", spec.YarnBetaSlow);
-        Arch("leading_dense_block_count", 0u);
+        if (!converter) Arch("leading_dense_block_count", 0u);
         Arch("expert_count", (uint)spec.ExpertCount);
         Arch("expert_used_count", (uint)spec.ExpertUsedCount);
         Arch("expert_shared_count", (uint)spec.ExpertSharedCount);
@@ -55,8 +76,11 @@ public static class SyntheticMetadata
         Arch("expert_weights_scale", spec.ExpertWeightsScale);
         Arch("expert_weights_norm", true);
         Arch("expert_gating_func", ExpertGatingSqrtSoftplus);
-        Arch("expert_group_count", 0u);
-        Arch("expert_group_used_count", 0u);
+        if (!converter)
+        {
+            Arch("expert_group_count", 0u);
+            Arch("expert_group_used_count", 0u);
+        }
         Arch("hash_layer_count", (uint)spec.HashLayerCount);
         Arch("swiglu_clamp_exp", Enumerable.Repeat(spec.SwigluClamp, spec.LayerCount).ToArray());
         Arch("swiglu_clamp_shexp", Enumerable.Repeat(spec.SwigluClamp, spec.LayerCount).ToArray());
@@ -66,7 +90,7 @@ public static class SyntheticMetadata
         Arch("nextn_predict_layers", 0u);
 
         Add("tokenizer.ggml.model", "gpt2");
-        Add("tokenizer.ggml.pre", "deepseek-v3");
+        Add("tokenizer.ggml.pre", converter ? ConverterPreTokenizer : "deepseek-v3");
         Add("tokenizer.ggml.tokens", vocabulary.Tokens);
         Add("tokenizer.ggml.token_type", vocabulary.TokenTypes);
         Add("tokenizer.ggml.merges", vocabulary.Merges);
@@ -75,6 +99,7 @@ public static class SyntheticMetadata
         Add("tokenizer.ggml.padding_token_id", (uint)SyntheticVocabulary.PaddingTokenId);
         Add("tokenizer.ggml.add_bos_token", false);
         Add("tokenizer.ggml.add_eos_token", false);
+        if (converter) Add("tokenizer.chat_template", ChatTemplate);
         return m;
     }
 }

@@ -55,7 +55,7 @@ public static class SyntheticTensorPlan
             if (ratio == 4)
             {
                 Matrix($"{p}indexer.attn_q_b.weight", SyntheticTensorRole.Indexer, [qRank, ih * ik]);
-                Matrix($"{p}indexer.proj.weight", SyntheticTensorRole.Indexer, [d, ih]);
+                Matrix($"{p}indexer.proj.weight", SyntheticTensorRole.IndexerWeights, [d, ih]);
                 Matrix($"{p}indexer_compressor_kv.weight", SyntheticTensorRole.CompressorProjection, [d, 2 * ik]);
                 Matrix($"{p}indexer_compressor_gate.weight", SyntheticTensorRole.CompressorProjection, [d, 2 * ik]);
                 Add($"{p}indexer_compressor_ape.weight", SyntheticTensorRole.CompressorPositionBias, [2 * ik, 4], 0f, 0.5f);

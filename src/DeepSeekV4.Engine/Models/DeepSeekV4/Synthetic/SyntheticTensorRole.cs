@@ -18,8 +18,10 @@ public enum SyntheticTensorRole
     CompressorProjection,
     /// <summary>attn_compressor_ape and indexer_compressor_ape (added to the gate logits).</summary>
     CompressorPositionBias,
-    /// <summary>indexer.attn_q_b and indexer.proj.</summary>
+    /// <summary>indexer.attn_q_b: the indexer's query projection (FP8 in DeepSeek's checkpoint).</summary>
     Indexer,
+    /// <summary>indexer.proj: the indexer's per-head weights projection (BF16 in DeepSeek's checkpoint).</summary>
+    IndexerWeights,
     /// <summary>ffn_gate_inp: the router.</summary>
     Router,
     /// <summary>exp_probs_b.bias: the selection-only router bias.</summary>

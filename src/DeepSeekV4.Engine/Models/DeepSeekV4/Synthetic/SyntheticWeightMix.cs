@@ -8,7 +8,7 @@ public enum SyntheticWeightMix
     /// <summary>Every tensor F32 (tid2eid I32).</summary>
     F32,
     /// <summary>
-    /// As the dsv4-tiny F16 fixture and llama.cpp's converter: F16 for the matrices DeepSeek's checkpoint stores as
+    /// As the dsv4-tiny F16 fixture (llama.cpp's converter with an F16 out-type): F16 for the matrices DeepSeek's checkpoint stores as
     /// BF16/FP8/FP4, F32 for what it keeps in FP32 (hyper-connections, ape, sinks, router bias) and for norms.
     /// </summary>
     F16,
@@ -23,6 +23,16 @@ public enum SyntheticWeightMix
     /// Q8_0; embeddings, hyper-connection projections, router, compressor and indexer F16; norms, sinks, bias F32.
     /// </summary>
     Ds4Q2,
+    /// <summary>antirez's ds4 q4 GGUFs: the <see cref="Ds4Q2"/> layout with every routed expert matrix in Q4_K.</summary>
+    Ds4Q4,
+    /// <summary>
+    /// llama.cpp's converter (convert_hf_to_gguf.py, DeepseekV4) from the official FP8/FP4 checkpoint: the FP8 matrices
+    /// (attention, indexer attn_q_b, shared experts) Q8_0; the FP4 routed experts MXFP4 (the checkpoint's E2M1 values
+    /// and E8M0 scales as they are), stacked 3-D; the BF16 ones (embedding, output, compressor kv/gate, indexer.proj,
+    /// router) BF16; F32 for hyper-connections, ape, sinks, router bias and norms; I32 tid2eid. Its metadata follows the
+    /// converter too (see <see cref="SyntheticMetadata"/>).
+    /// </summary>
+    Converter,
 }
 
 public static class SyntheticWeightMixes
@@ -32,7 +42,7 @@ public static class SyntheticWeightMixes
     [
         ("f32", SyntheticWeightMix.F32), ("f16", SyntheticWeightMix.F16), ("q8_0", SyntheticWeightMix.Q8_0),
         ("q4_k", SyntheticWeightMix.Q4_K), ("iq2_xxs-experts", SyntheticWeightMix.IQ2_XXS_Experts),
-        ("ds4-q2", SyntheticWeightMix.Ds4Q2),
+        ("ds4-q2", SyntheticWeightMix.Ds4Q2), ("ds4-q4", SyntheticWeightMix.Ds4Q4), ("converter", SyntheticWeightMix.Converter),
     ];
 
     public static SyntheticWeightMix Parse(string name) =>
@@ -51,6 +61,8 @@ public static class SyntheticWeightMixes
         SyntheticWeightMix.Q4_K => 14,            // MOSTLY_Q4_K_S
         SyntheticWeightMix.IQ2_XXS_Experts => 19, // MOSTLY_IQ2_XXS
         SyntheticWeightMix.Ds4Q2 => 19,
+        SyntheticWeightMix.Ds4Q4 => 15,           // MOSTLY_Q4_K_M
+        SyntheticWeightMix.Converter => 38,       // MOSTLY_MXFP4_MOE
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, null),
     };
 
@@ -70,14 +82,22 @@ public static class SyntheticWeightMixes
             SyntheticWeightMix.IQ2_XXS_Experts => role is SyntheticTensorRole.RoutedExpertGateUp or SyntheticTensorRole.RoutedExpertDown
                 ? GgmlType.IQ2_XXS
                 : IsCheckpointMatrix(role) ? GgmlType.F16 : GgmlType.F32,
-            SyntheticWeightMix.Ds4Q2 => role switch
+            SyntheticWeightMix.Ds4Q2 or SyntheticWeightMix.Ds4Q4 => role switch
             {
-                SyntheticTensorRole.RoutedExpertGateUp => GgmlType.IQ2_XXS,
-                SyntheticTensorRole.RoutedExpertDown => GgmlType.Q2_K,
+                SyntheticTensorRole.RoutedExpertGateUp => mix == SyntheticWeightMix.Ds4Q2 ? GgmlType.IQ2_XXS : GgmlType.Q4_K,
+                SyntheticTensorRole.RoutedExpertDown => mix == SyntheticWeightMix.Ds4Q2 ? GgmlType.Q2_K : GgmlType.Q4_K,
                 SyntheticTensorRole.Attention or SyntheticTensorRole.SharedExpert or SyntheticTensorRole.Output => GgmlType.Q8_0,
                 SyntheticTensorRole.TokenEmbedding or SyntheticTensorRole.HyperConnectionFn or SyntheticTensorRole.Router
                     or SyntheticTensorRole.CompressorProjection or SyntheticTensorRole.CompressorPositionBias
-                    or SyntheticTensorRole.Indexer => GgmlType.F16,
+                    or SyntheticTensorRole.Indexer or SyntheticTensorRole.IndexerWeights => GgmlType.F16,
+                _ => GgmlType.F32,
+            },
+            SyntheticWeightMix.Converter => role switch
+            {
+                SyntheticTensorRole.RoutedExpertGateUp or SyntheticTensorRole.RoutedExpertDown => GgmlType.MXFP4,
+                SyntheticTensorRole.Attention or SyntheticTensorRole.Indexer or SyntheticTensorRole.SharedExpert => GgmlType.Q8_0,
+                SyntheticTensorRole.TokenEmbedding or SyntheticTensorRole.Output or SyntheticTensorRole.CompressorProjection
+                    or SyntheticTensorRole.IndexerWeights or SyntheticTensorRole.Router => GgmlType.BF16,
                 _ => GgmlType.F32,
             },
             _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, null),
@@ -94,6 +114,6 @@ public static class SyntheticWeightMixes
     /// <summary>The 2-D+ matrices DeepSeek's checkpoint stores in BF16, FP8 or FP4 (F16 in the fixture's F16 file).</summary>
     private static bool IsCheckpointMatrix(SyntheticTensorRole role) => role is SyntheticTensorRole.TokenEmbedding
         or SyntheticTensorRole.Output or SyntheticTensorRole.Attention or SyntheticTensorRole.CompressorProjection
-        or SyntheticTensorRole.Indexer or SyntheticTensorRole.Router or SyntheticTensorRole.RoutedExpertGateUp
+        or SyntheticTensorRole.Indexer or SyntheticTensorRole.IndexerWeights or SyntheticTensorRole.Router or SyntheticTensorRole.RoutedExpertGateUp
         or SyntheticTensorRole.RoutedExpertDown or SyntheticTensorRole.SharedExpert;
 }

@@ -26,7 +26,7 @@ public sealed record DeepSeekV4Numbers(int Dim, int Vocab, int[] Ratios, int Hea
 }
 
 /// <summary>What each tensor is, as the tests classify it to decide its type in a weight mix.</summary>
-public enum ExpectedKind { Embedding, Output, Norm, HcFn, HcSmall, Attention, Sinks, Compressor, Ape, Indexer, Router, Bias, Tid2Eid, ExpertGateUp, ExpertDown, Shared }
+public enum ExpectedKind { Embedding, Output, Norm, HcFn, HcSmall, Attention, Sinks, Compressor, Ape, Indexer, IndexerProj, Router, Bias, Tid2Eid, ExpertGateUp, ExpertDown, Shared }
 
 public static class ExpectedDeepSeekV4Tensors
 {
@@ -72,7 +72,7 @@ public static class ExpectedDeepSeekV4Tensors
             if (ratio == 4)
             {
                 t[b + "indexer.attn_q_b.weight"] = (ExpectedKind.Indexer, [n.QLoraRank, (long)n.IndexHeads * n.IndexHeadDim]);
-                t[b + "indexer.proj.weight"] = (ExpectedKind.Indexer, [d, n.IndexHeads]);
+                t[b + "indexer.proj.weight"] = (ExpectedKind.IndexerProj, [d, n.IndexHeads]);
                 t[b + "indexer_compressor_kv.weight"] = (ExpectedKind.Compressor, [d, 2L * n.IndexHeadDim]);
                 t[b + "indexer_compressor_gate.weight"] = (ExpectedKind.Compressor, [d, 2L * n.IndexHeadDim]);
                 t[b + "indexer_compressor_ape.weight"] = (ExpectedKind.Ape, [2L * n.IndexHeadDim, 4]);
@@ -99,7 +99,7 @@ public static class ExpectedDeepSeekV4Tensors
     {
         if (kind == ExpectedKind.Tid2Eid) return GgmlType.I32;
         bool f16Matrix = kind is ExpectedKind.Embedding or ExpectedKind.Output or ExpectedKind.Attention or ExpectedKind.Compressor
-            or ExpectedKind.Indexer or ExpectedKind.Router or ExpectedKind.ExpertGateUp or ExpectedKind.ExpertDown or ExpectedKind.Shared;
+            or ExpectedKind.Indexer or ExpectedKind.IndexerProj or ExpectedKind.Router or ExpectedKind.ExpertGateUp or ExpectedKind.ExpertDown or ExpectedKind.Shared;
         return mix switch
         {
             "f32" => GgmlType.F32,
@@ -107,13 +107,21 @@ public static class ExpectedDeepSeekV4Tensors
             "q8_0" => f16Matrix ? GgmlType.Q8_0 : GgmlType.F32,
             "q4_k" => f16Matrix ? GgmlType.Q4_K : GgmlType.F32,
             "iq2_xxs-experts" => kind is ExpectedKind.ExpertGateUp or ExpectedKind.ExpertDown ? GgmlType.IQ2_XXS : f16Matrix ? GgmlType.F16 : GgmlType.F32,
-            "ds4-q2" => kind switch
+            "ds4-q2" or "ds4-q4" => kind switch
             {
-                ExpectedKind.ExpertGateUp => GgmlType.IQ2_XXS,
-                ExpectedKind.ExpertDown => GgmlType.Q2_K,
+                ExpectedKind.ExpertGateUp => mix == "ds4-q2" ? GgmlType.IQ2_XXS : GgmlType.Q4_K,
+                ExpectedKind.ExpertDown => mix == "ds4-q2" ? GgmlType.Q2_K : GgmlType.Q4_K,
                 ExpectedKind.Attention or ExpectedKind.Shared or ExpectedKind.Output => GgmlType.Q8_0,
                 ExpectedKind.Embedding or ExpectedKind.HcFn or ExpectedKind.Router or ExpectedKind.Compressor or ExpectedKind.Ape
-                    or ExpectedKind.Indexer => GgmlType.F16,
+                    or ExpectedKind.Indexer or ExpectedKind.IndexerProj => GgmlType.F16,
+                _ => GgmlType.F32,
+            },
+            // llama.cpp's converter from the FP8/FP4 checkpoint (issue 14): FP8 → Q8_0, FP4 experts → MXFP4, BF16 kept.
+            "converter" => kind switch
+            {
+                ExpectedKind.ExpertGateUp or ExpectedKind.ExpertDown => GgmlType.MXFP4,
+                ExpectedKind.Attention or ExpectedKind.Indexer or ExpectedKind.Shared => GgmlType.Q8_0,
+                ExpectedKind.Embedding or ExpectedKind.Output or ExpectedKind.Compressor or ExpectedKind.IndexerProj or ExpectedKind.Router => GgmlType.BF16,
                 _ => GgmlType.F32,
             },
             _ => throw new ArgumentException(mix),
@@ -124,7 +132,7 @@ public static class ExpectedDeepSeekV4Tensors
     public static GgmlType ExpectedType(string mix, ExpectedKind kind, long rowLength)
     {
         var wanted = WantedType(mix, kind);
-        int block = wanted switch { GgmlType.Q8_0 => 32, GgmlType.Q4_K or GgmlType.Q2_K or GgmlType.IQ2_XXS => 256, _ => 1 };
+        int block = wanted switch { GgmlType.Q8_0 or GgmlType.MXFP4 => 32, GgmlType.Q4_K or GgmlType.Q2_K or GgmlType.IQ2_XXS => 256, _ => 1 };
         if (rowLength % block == 0) return wanted;
         return rowLength % 32 == 0 ? GgmlType.Q8_0 : GgmlType.F16;
     }

@@ -114,4 +114,18 @@ public class RandomBlocksTests
         var e = Assert.Throws<NotSupportedException>(() => Fill(GgmlType.Q8_0, 32, 1, 1f, 0.1f));
         Assert.Contains("'t'", e.Message);
     }
+
+    [Theory]
+    [InlineData(GgmlType.MXFP4, 0.03f)]
+    [InlineData(GgmlType.MXFP4, 0.0625f)]
+    [InlineData(GgmlType.BF16, 0.05f)]
+    public void Mxfp4AndBF16ValuesDecodeToTheAskedStd(GgmlType type, float std)
+    {
+        byte[] bytes = Fill(type, 4096, 16, 0f, std);
+        var values = new float[4096 * 16];
+        Dequantizer.DequantizeRow(type, bytes, values);
+        var (mean, s) = Stats(values);
+        Assert.InRange(mean, -0.02 * std, 0.02 * std);
+        Assert.InRange(s, 0.97 * std, 1.03 * std);
+    }
 }

@@ -12,7 +12,7 @@ public sealed class SyntheticModelRunsTests : IDisposable
 
     public static TheoryData<string, int> Cases() => new()
     {
-        { "f32", 6 }, { "f16", 6 }, { "q8_0", 6 }, { "q4_k", 6 }, { "iq2_xxs-experts", 6 }, { "ds4-q2", 6 },
+        { "f32", 6 }, { "f16", 6 }, { "q8_0", 6 }, { "q4_k", 6 }, { "iq2_xxs-experts", 6 }, { "ds4-q2", 6 }, { "ds4-q4", 6 }, { "converter", 6 },
         { "f16", 16 }, // deeper than the fixture: activations must not grow layer by layer
     };
 

@@ -21,7 +21,7 @@ public sealed class SyntheticModelWriterTests : IDisposable
         return path;
     }
 
-    public static TheoryData<string> Mixes() => ["f32", "f16", "q8_0", "q4_k", "iq2_xxs-experts", "ds4-q2"];
+    public static TheoryData<string> Mixes() => ["f32", "f16", "q8_0", "q4_k", "iq2_xxs-experts", "ds4-q2", "ds4-q4", "converter"];
 
     [Theory]
     [MemberData(nameof(Mixes))]
