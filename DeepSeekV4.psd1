@@ -19,6 +19,7 @@
         'Clear-DSKvCache'
         'Get-DSMemoryEstimate'
         'Measure-DSPerplexity'
+        'Get-DSDevice'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -26,7 +27,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('DeepSeek', 'LLM', 'GGUF', 'Inference', 'AI', 'Offline', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            ReleaseNotes = 'First module release: Import-DSModel, Invoke-DSCompletion, Get-DSKvCacheStats, Get-DSModel, Remove-DSModel, Clear-DSKvCache, Get-DSMemoryEstimate, Measure-DSPerplexity.'
+            ReleaseNotes = 'First module release: Import-DSModel, Invoke-DSCompletion, Get-DSKvCacheStats, Get-DSModel, Remove-DSModel, Clear-DSKvCache, Get-DSMemoryEstimate, Measure-DSPerplexity, Get-DSDevice.'
         }
     }
 }

@@ -7,7 +7,7 @@ public class CmdletSurfaceTests
 {
     /// <summary>The designed cmdlets.</summary>
     public static readonly string[] Designed =
-        ["Clear-DSKvCache", "Get-DSKvCacheStats", "Get-DSMemoryEstimate", "Get-DSModel", "Import-DSModel", "Invoke-DSCompletion", "Measure-DSPerplexity", "Remove-DSModel"];
+        ["Clear-DSKvCache", "Get-DSDevice", "Get-DSKvCacheStats", "Get-DSMemoryEstimate", "Get-DSModel", "Import-DSModel", "Invoke-DSCompletion", "Measure-DSPerplexity", "Remove-DSModel"];
 
     private sealed record Expect(string Type, string Set = AllSets, bool Mandatory = false, int? Position = null, bool ByValue = false,
         bool ByPropertyName = false, string[]? Aliases = null, bool Wildcards = false, bool Completer = false, string? Transformation = null);
@@ -79,6 +79,10 @@ public class CmdletSurfaceTests
         {
             ["Model"] = new("String[]", Position: 0, ByPropertyName: true, Aliases: ["Name"], Wildcards: true, Completer: true),
             ["PassThru"] = new("SwitchParameter"),
+        },
+        ["Get-DSDevice"] = new()
+        {
+            ["Kind"] = new("GpuDeviceKind[]", Position: 0),
         },
         ["Get-DSMemoryEstimate"] = new()
         {

@@ -17,7 +17,7 @@ $script:FixtureModel = Join-Path $script:RepoRoot 'tests/fixtures/dsv4-tiny/dsv4
 $script:FixtureModelName = 'dsv4-tiny.f16'
 $script:FixtureMaxContext = 1024
 $script:Cmdlets = @(
-    'Clear-DSKvCache', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel',
+    'Clear-DSKvCache', 'Get-DSDevice', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel',
     'Import-DSModel', 'Invoke-DSCompletion', 'Measure-DSPerplexity', 'Remove-DSModel')
 
 <#

@@ -9,7 +9,7 @@ BeforeAll {
 AfterAll { Complete-DSTest }
 
 Describe 'The DeepSeekV4 module' {
-    It 'exports exactly the eight cmdlets, and nothing else' {
+    It 'exports exactly the nine cmdlets, and nothing else' {
         $module = Get-Module DeepSeekV4
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $Cmdlets
         $module.ExportedFunctions.Count | Should -Be 0
@@ -30,7 +30,7 @@ Describe 'The DeepSeekV4 module' {
             $count = $ps.Invoke()
             @($ps.Streams.Warning | ForEach-Object Message) | Should -BeNullOrEmpty
             @($ps.Streams.Error | ForEach-Object { $_.ToString() }) | Should -BeNullOrEmpty
-            $count | Should -Be 8
+            $count | Should -Be $Cmdlets.Count
         }
         finally { $ps.Dispose() }
     }
@@ -53,7 +53,7 @@ Describe 'The DeepSeekV4 module' {
 }
 
 Describe 'Help for <_>' -ForEach @(
-    'Clear-DSKvCache', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel',
+    'Clear-DSKvCache', 'Get-DSDevice', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel',
     'Import-DSModel', 'Invoke-DSCompletion', 'Measure-DSPerplexity', 'Remove-DSModel') {
     BeforeAll {
         $help = Get-Help $_ -Full -ErrorAction Stop
@@ -87,5 +87,23 @@ Describe 'about_DeepSeekV4' {
         $about = Get-Help about_DeepSeekV4 -ErrorAction SilentlyContinue
         $about | Should -Not -BeNullOrEmpty
         ($about | Out-String) | Should -Match 'DeepSeek'
+    }
+}
+
+Describe 'Get-DSDevice' {
+    It 'lists the ILGPU simulator with the memory it can use, and filters by kind' {
+        $all = @(Get-DSDevice)
+        $sim = @(Get-DSDevice -Kind Simulator)
+        $sim.Count | Should -BeGreaterThan 0
+        $sim[0].Id | Should -Be 'simulator:0'
+        $sim[0].MemoryBytes | Should -BeGreaterThan 0
+        @($all | Where-Object Kind -eq 'Simulator').Count | Should -Be $sim.Count
+        @(Get-DSDevice -Kind Cuda | Where-Object Kind -ne 'Cuda').Count | Should -Be 0
+    }
+
+    It 'says why no CUDA device is listed when there is none' {
+        if (@(Get-DSDevice -Kind Cuda).Count -gt 0) { Set-ItResult -Skipped -Because 'this machine has a CUDA device' }
+        $verbose = Get-DSDevice -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+        "$verbose" | Should -Match 'no CUDA'
     }
 }

@@ -1,4 +1,5 @@
 using DeepSeekV4.Engine.Compute.Gpu;
+using DeepSeekV4.Engine.Inference;
 
 namespace DeepSeekV4.Cli.Commands;
 
@@ -15,12 +16,9 @@ public sealed class DevicesCommand : ICliCommand
         var devices = GpuDevices.List();
         output.WriteLine("cpu          the CPU backend (SIMD kernels)");
         foreach (var d in devices)
-            output.WriteLine($"{d.Id,-12} {d.Name}  {FormatBytes(d.MemoryBytes)}  ({d.Detail})");
+            output.WriteLine($"{d.Id,-12} {d.Name}  {ByteSize.Format(d.MemoryBytes)}  ({d.Detail})");
         if (!devices.Any(d => d.Kind == GpuDeviceKind.Cuda))
             output.WriteLine(GpuDevices.CudaAbsenceReason());
         return 0;
     }
-
-    private static string FormatBytes(long bytes) =>
-        bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F1} GiB" : $"{bytes / (double)(1L << 20):F0} MiB";
 }

@@ -200,9 +200,18 @@ public class FormatViewHostTests(RenderedViewsFixture views) : IClassFixture<Ren
     }
 
     [Fact]
+    public void Device_table_fits_80_columns()
+    {
+        string text = Render("Get-DSDevice", typeof(DeepSeekV4.Engine.Compute.Gpu.GpuDeviceInfo));
+        AssertTableHeaders(text, "Id", "Memory", "Name", "Detail");
+        Assert.Contains("simulator:0", text);
+        Assert.Matches(@"\d+(\.\d+)? (MiB|GiB|TiB)", text);
+    }
+
+    [Fact]
     public void Every_output_type_is_rendered_here()
     {
-        Type[] rendered = [typeof(ModelInfo), typeof(CompletionResult), typeof(KvCacheReport), typeof(KvCacheLayerReport), typeof(MemoryEstimate), typeof(PerplexityMeasurement)];
+        Type[] rendered = [typeof(DeepSeekV4.Engine.Compute.Gpu.GpuDeviceInfo), typeof(ModelInfo), typeof(CompletionResult), typeof(KvCacheReport), typeof(KvCacheLayerReport), typeof(MemoryEstimate), typeof(PerplexityMeasurement)];
         var outputs = CmdletMetadata.Cmdlets.SelectMany(c => c.OutputTypes).Select(t => t.FullName!).Distinct().Order();
         Assert.Equal(outputs, rendered.Select(t => t.FullName!).Order());
     }
