@@ -11,7 +11,7 @@ public sealed class GenerateCommand : ICliCommand, IFlagDeclaringCommand
 {
     public string Name => "generate";
 
-    public string Usage => "generate --model FILE --tokens 5,17,9|@ids.txt --greedy -n N [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)]";
+    public string Usage => "generate --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt --greedy -n N [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)]";
 
     public IEnumerable<string> Flags => ["greedy"];
 
@@ -25,10 +25,12 @@ public sealed class GenerateCommand : ICliCommand, IFlagDeclaringCommand
         if (!args.Has("n")) throw new CliUsageException("missing required option -n");
         int count = args.GetInt("n", 0);
         if (count < 0) throw new CliUsageException($"-n must not be negative, got {count}");
+        string? mtpPath = args.Get("mtp");
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
 
-        using var model = DeepSeekV4Model.Load(modelPath);
+        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions { MtpPath = mtpPath });
+        if (model.Mtp is { } mtpBlock) Console.Error.WriteLine($"MTP block bound ({mtpBlock})");
         using var sequence = model.CreateSequence(Math.Max(1, tokens.Length + count - 1), format);
         var logits = new float[model.VocabularySize];
         var generated = new int[count];

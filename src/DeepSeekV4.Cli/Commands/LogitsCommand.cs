@@ -16,7 +16,7 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "logits";
 
     public string Usage =>
-        "logits --model FILE --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--all] --out OUT.f32";
+        "logits --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--all] --out OUT.f32";
 
     public IEnumerable<string> Flags => ["all"];
 
@@ -32,10 +32,12 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
         var format = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? ReferenceComparisonFormat);
         bool all = args.Has("all");
         string outPath = args.Require("out");
+        string? mtpPath = args.Get("mtp");
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
 
-        using var model = DeepSeekV4Model.Load(modelPath);
+        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions { MtpPath = mtpPath });
+        if (model.Mtp is { } mtpBlock) Console.Error.WriteLine($"MTP block bound ({mtpBlock})");
         int vocab = model.VocabularySize;
         using var sequence = model.CreateSequence(tokens.Length, format);
         var logits = new float[(all ? tokens.Length : 1) * vocab];

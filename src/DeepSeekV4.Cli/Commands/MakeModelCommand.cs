@@ -1,4 +1,5 @@
 using System.Globalization;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
 using DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
 
 namespace DeepSeekV4.Cli.Commands;
@@ -6,17 +7,18 @@ namespace DeepSeekV4.Cli.Commands;
 /// <summary>
 /// `dsv4 make-model --preset tiny|flash|pro|bench [--layers N] [--experts N] [--weights MIX] [--seed S] --out FILE`:
 /// a synthetic DeepSeek V4 GGUF with random, well-conditioned weights (llama.cpp's deepseek4 conventions); with the
-/// split options, written as a split set named after FILE.
+/// split options, written as a split set named after FILE; --mtp adds an MTP block in the file (llama.cpp's nextn layout),
+/// --mtp-file writes one as llama.cpp's separate MTP file.
 /// </summary>
 public sealed class MakeModelCommand : ICliCommand, IFlagDeclaringCommand
 {
     public string Name => "make-model";
 
-    public IEnumerable<string> Flags => [GgufSplitArguments.NoTensorFirstSplit];
+    public IEnumerable<string> Flags => [GgufSplitArguments.NoTensorFirstSplit, "mtp"];
 
     public string Usage =>
         "make-model --preset tiny|flash|pro|bench [--layers N] [--experts N] [--weights f32|f16|q8_0|q4_k|iq2_xxs-experts|ds4-q2|ds4-q4|converter] [--seed S] " +
-        "[--split-max-tensors N|--split-max-size N(M|G)] [--no-tensor-first-split] --out FILE";
+        "[--split-max-tensors N|--split-max-size N(M|G)] [--no-tensor-first-split] [--mtp] [--mtp-file FILE] --out FILE";
 
     public int Run(CliArguments args, TextWriter output)
     {
@@ -33,10 +35,12 @@ public sealed class MakeModelCommand : ICliCommand, IFlagDeclaringCommand
             throw new CliUsageException($"--seed expects a non-negative integer, got '{seedText}'");
         string path = args.Require("out");
         var split = GgufSplitArguments.Parse(args);
+        bool mtp = args.Has("mtp");
+        string? mtpFile = args.Get("mtp-file");
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
 
-        var spec = SyntheticModelSpec.ForPreset(preset, layers, experts);
+        var spec = SyntheticModelSpec.ForPreset(preset, layers, experts) with { Mtp = mtp };
         int lastPercent = -1;
         var summary = SyntheticModelWriter.Write(path, spec, weights, seed, (done, total) =>
         {
@@ -48,6 +52,12 @@ public sealed class MakeModelCommand : ICliCommand, IFlagDeclaringCommand
         }, split: split);
 
         foreach (var file in summary.Files) output.WriteLine($"wrote {file}");
+        if (mtpFile != null)
+        {
+            // llama.cpp's separate MTP file for this model (blk.N.*, blk.N.nextn.*, its own head as output_hc_*).
+            var mtpSummary = SyntheticModelWriter.WriteMtpFile(mtpFile, spec, weights, seed, MtpLayout.LlamaCppFile);
+            output.WriteLine($"wrote {mtpSummary.Path} (MTP block blk.{spec.LayerCount}: {mtpSummary.TensorCount} tensors, {mtpSummary.FileBytes:N0} bytes)");
+        }
         output.WriteLine($"  preset {preset.ToString().ToLowerInvariant()}: {spec.LayerCount} layers (compress ratios {string.Join(",", spec.CompressRatios)}), " +
                          $"dim {spec.EmbeddingLength}, {spec.HeadCount} heads of {spec.HeadSize}, {spec.ExpertCount} experts " +
                          $"(top-{spec.ExpertUsedCount}, hidden {spec.ExpertFeedForwardLength}), vocab {spec.VocabularySize}");

@@ -31,8 +31,11 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
             var footprint = Footprint(file);
             var tokenizer = ChatTokenizerFactory.FromGguf(file);
             cancellationToken.ThrowIfCancellationRequested();
-            var model = DeepSeekV4Model.LoadPrivate(file, null);
+            var model = DeepSeekV4Model.LoadPrivate(file, options.MtpPath == null ? null : new DeepSeekV4ModelOptions { MtpPath = options.MtpPath, LoadMode = options.LoadMode });
             foreach (var note in footprint.Description.Notes) onEvent?.Invoke(new WarningEvent($"{System.IO.Path.GetFileName(file.Path)}: {note}"));
+            if (model.Mtp != null)
+                footprint = new DeepSeekV4Footprint(footprint.Description with { Mtp = model.Mtp }, footprint.Config,
+                    DeepSeekV4ModelOptions.Default.MaxBatchTokens, DeepSeekV4ModelOptions.Default.TruncationSlack);
             onEvent?.Invoke(new LoadProgressEvent("ready", 3, 3));
             return new LoadedModel(new OwningModel(model, file), tokenizer, footprint);
         }

@@ -32,4 +32,7 @@ public sealed record ModelLoadOptions
 
     /// <summary>Memory-mapped (default) or read into process memory and locked where the OS allows (--no-mmap).</summary>
     public Gguf.GgufLoadMode LoadMode { get; init; } = Gguf.GgufLoadMode.Mapped;
+
+    /// <summary>A separate file with the model's MTP block (llama.cpp's mtp-*.gguf or ds4's), bound and shape-checked at load; null for none.</summary>
+    public string? MtpPath { get; init; }
 }

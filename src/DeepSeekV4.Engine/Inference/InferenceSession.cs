@@ -41,7 +41,8 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
             if (existing != null)
             {
                 if (existing.Path != full) throw new ModelNameInUseException(name, existing.Path, full);
-                if ((contextLength == null || contextLength == existing.ContextLength) && format == existing.KvCacheType)
+                string? mtp = options?.MtpPath == null ? null : ModelRegistry.CanonicalMtp(options.MtpPath);
+                if ((contextLength == null || contextLength == existing.ContextLength) && format == existing.KvCacheType && mtp == existing.LoadOptions.MtpPath)
                 {
                     ModelRegistry.WarnIfLoadedOtherwise(full, existing.LoadOptions, options ?? new ModelLoadOptions(), onEvent);
                     Current = existing;

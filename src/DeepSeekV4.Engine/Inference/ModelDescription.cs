@@ -16,6 +16,9 @@ public sealed record ModelDescription(
     /// <summary>What the loader tolerated in this file (e.g. missing rope-scaling keys), in the user's terms.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>The model's bound MTP block (where it came from, its tensors and bytes); null for none. Known once the model is loaded.</summary>
+    public Models.DeepSeekV4.MtpBlockInfo? Mtp { get; init; }
+
     /// <summary>Counts every tensor of the file by type, largest share first.</summary>
     public static ModelDescription FromGguf(GgufFile file, int maxContextLength)
     {

@@ -20,6 +20,9 @@ public sealed record ModelInfo(
     /// <summary>What the loader tolerated in the file (e.g. "runs without YaRN"); empty for a file as expected.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>The MTP block bound to the model: where it came from (the main file or an MTP file's path), its tensors and bytes; null for none.</summary>
+    public Models.DeepSeekV4.MtpBlockInfo? Mtp { get; init; }
+
     /// <summary>Weights, the KV cache at the full context, and scratch.</summary>
     public long MemoryBytes => WeightBytes + KvCacheBytes + ScratchBytes;
 

@@ -4,12 +4,14 @@ namespace DeepSeekV4.Engine.Inference;
 public sealed class ModelLease : IDisposable
 {
     private readonly ModelRegistry _registry;
+    private readonly string _key;
     private int _released;
 
-    internal ModelLease(ModelRegistry registry, string path, LoadedModel model, ModelLoadOptions options, int contextLength)
+    internal ModelLease(ModelRegistry registry, string key, string path, LoadedModel model, ModelLoadOptions options, int contextLength)
     {
         Options = options;
         _registry = registry;
+        _key = key;
         Path = path;
         Model = model;
         ContextLength = contextLength;
@@ -26,10 +28,10 @@ public sealed class ModelLease : IDisposable
     public int ContextLength { get; }
 
     /// <summary>How many leases (sessions) hold this model now.</summary>
-    public int SharedBy => _registry.References(Path);
+    public int SharedBy => _registry.References(_key);
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0) _registry.Release(Path);
+        if (Interlocked.Exchange(ref _released, 1) == 0) _registry.Release(_key);
     }
 }

@@ -52,8 +52,10 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
     public ModelLease Acquire(string path, int? contextLength, KvCacheFormat format, ModelLoadOptions options, bool force,
         Action<EngineEvent>? onEvent = null, CancellationToken cancellationToken = default)
     {
-        string key = Canonical(path);
-        var estimate = Estimate(key, contextLength, format);
+        string file = Canonical(path);
+        if (options.MtpPath != null) options = options with { MtpPath = CanonicalMtp(options.MtpPath) };
+        string key = Key(file, options);
+        var estimate = Estimate(file, contextLength, format);
         if (!estimate.Fits && !force) throw new ModelDoesNotFitException(estimate);
         while (true)
         {
@@ -70,7 +72,7 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
                 }
                 entry.References++;
             }
-            if (loadHere) return new ModelLease(this, key, LoadInto(entry, key, options, onEvent, cancellationToken), options, estimate.ContextLength);
+            if (loadHere) return new ModelLease(this, key, file, LoadInto(entry, key, file, options, onEvent, cancellationToken), options, estimate.ContextLength);
             LoadedModel model;
             try
             {
@@ -86,15 +88,15 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
                 continue;   // the other caller's load failed or was cancelled and removed its entry: try ourselves
             }
             WarnIfLoadedOtherwise(key, entry.Options, options, onEvent);
-            return new ModelLease(this, key, model, entry.Options, estimate.ContextLength);
+            return new ModelLease(this, key, file, model, entry.Options, estimate.ContextLength);
         }
     }
 
-    private LoadedModel LoadInto(Entry entry, string key, ModelLoadOptions options, Action<EngineEvent>? onEvent, CancellationToken cancellationToken)
+    private LoadedModel LoadInto(Entry entry, string key, string file, ModelLoadOptions options, Action<EngineEvent>? onEvent, CancellationToken cancellationToken)
     {
         try
         {
-            var model = loader.Load(key, options, onEvent, cancellationToken);
+            var model = loader.Load(file, options, onEvent, cancellationToken);
             entry.Loaded.SetResult(model);
             return model;
         }
@@ -162,6 +164,17 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
         if (!File.Exists(full)) throw new FileNotFoundException($"model file not found: {full}", full);
         return Gguf.GgufSplit.ModelPath(full);
     }
+
+    /// <summary>The full path of an existing MTP file; a missing one is a <see cref="FileNotFoundException"/> naming it.</summary>
+    public static string CanonicalMtp(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"MTP file not found: {full}", full);
+        return full;
+    }
+
+    /// <summary>A model with a separate MTP file is another entry than the model alone (its weights are another set).</summary>
+    private static string Key(string file, ModelLoadOptions options) => options.MtpPath == null ? file : $"{file} + {options.MtpPath}";
 
     /// <summary>The context asked for, or the model's maximum capped at <see cref="DefaultContextLength"/>.</summary>
     public static int DefaultContext(IModelFootprint footprint, int? asked) =>

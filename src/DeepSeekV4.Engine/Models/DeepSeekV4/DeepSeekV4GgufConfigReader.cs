@@ -86,7 +86,9 @@ internal sealed class DeepSeekV4GgufConfigReader
             SlidingWindow = Int(P + "attention.sliding_window"),
             RmsNormEps = Float(P + "attention.layer_norm_rms_epsilon", 1e-6f),
             CompressRatios = ratios[..layers],
-            MtpCompressRatio = nextn > 0 ? ratios[layers] : 0,
+            // The entry after the main layers is the MTP block's (converters copy config.json's list, MTP included),
+            // kept for an MTP block bound later from a separate file.
+            MtpCompressRatio = ratios.Length > layers ? ratios[layers] : 0,
             RopeFreqBase = Float(P + "rope.freq_base", 10000f),
             CompressRopeFreqBase = Float(P + "attention.compress_rope_freq_base"),
             RopeScalingFactor = factor,

@@ -12,6 +12,7 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 public sealed class DeepSeekV4Model : ILanguageModel
 {
     private readonly bool _ownsFile;
+    private GgufFile? _mtpFile;
     private bool _disposed;
 
     private DeepSeekV4Model(GgufFile file, bool ownsFile, DeepSeekV4Config config, DeepSeekV4Weights weights, DeepSeekV4ModelOptions options)
@@ -71,7 +72,56 @@ public sealed class DeepSeekV4Model : ILanguageModel
         var config = DeepSeekV4Config.FromGguf(file);
         // A caller's file is left as it is; a file opened for this model alone may have its weights rearranged in place.
         var weights = DeepSeekV4Weights.Bind(file, config, interleave: (ownsFile || rearrange) && options.InterleaveWeights);
-        return new DeepSeekV4Model(file, ownsFile, config, weights, options);
+        var model = new DeepSeekV4Model(file, ownsFile, config, weights, options);
+        if (options.MtpPath != null)
+        {
+            try
+            {
+                model.BindMtp(options.MtpPath);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+        return model;
+    }
+
+    /// <summary>The bound MTP block's origin and size; null when the model has none.</summary>
+    public MtpBlockInfo? Mtp => Weights.Mtp?.Info;
+
+    /// <summary>
+    /// Opens <paramref name="path"/> (in the model's <see cref="DeepSeekV4ModelOptions.LoadMode"/>) and binds its MTP
+    /// block onto this model, replacing the main file's; the model owns the file from then on. The tensors are
+    /// checked against this model's configuration: a missing tensor, a wrong shape or a file for another model is an
+    /// <see cref="UnsupportedModelException"/> naming the file and the tensor or key, and the model is left as it was.
+    /// </summary>
+    public MtpBlockInfo BindMtp(string path)
+    {
+        var file = GgufFile.Open(path, Options.LoadMode);
+        try
+        {
+            return BindMtp(file, ownsFile: true);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Binds the MTP block of an open file (any of the <see cref="MtpLayout"/>s); with <paramref name="ownsFile"/> the model disposes it.</summary>
+    public MtpBlockInfo BindMtp(GgufFile file, bool ownsFile = false)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var layout = DeepSeekV4MtpWeights.DetectLayout(file, Config);
+        var mtp = DeepSeekV4MtpWeights.Bind(file, Config, layout);
+        Weights.Mtp = mtp;
+        var previous = _mtpFile;
+        _mtpFile = ownsFile ? file : null;
+        if (previous != null && previous != file) previous.Dispose();
+        return mtp.Info;
     }
 
     /// <summary>A new, empty sequence whose cache holds up to <paramref name="contextLength"/> tokens in <paramref name="format"/>.</summary>
@@ -89,6 +139,7 @@ public sealed class DeepSeekV4Model : ILanguageModel
     {
         if (_disposed) return;
         _disposed = true;
+        _mtpFile?.Dispose();
         if (_ownsFile) File.Dispose();
     }
 }

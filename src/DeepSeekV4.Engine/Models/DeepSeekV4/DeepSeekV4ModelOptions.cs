@@ -26,6 +26,12 @@ public sealed record DeepSeekV4ModelOptions
     /// </summary>
     public bool InterleaveWeights { get; init; } = true;
 
+    /// <summary>
+    /// A separate file holding the model's MTP block (llama.cpp's <c>mtp-*.gguf</c> or ds4's MTP file), bound and
+    /// shape-checked at load (<see cref="DeepSeekV4Model.BindMtp(string)"/>); null for none (or the main file's own).
+    /// </summary>
+    public string? MtpPath { get; init; }
+
     internal void Validate()
     {
         if (MaxContextLength is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxContextLength), MaxContextLength, "must be positive");

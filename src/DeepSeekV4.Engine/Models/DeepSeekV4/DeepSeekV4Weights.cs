@@ -15,7 +15,8 @@ public sealed class DeepSeekV4Weights
     public required float[] OutputNorm { get; init; }
     public required HyperConnectionWeights OutputMixer { get; init; }
     public required IReadOnlyList<DeepSeekV4LayerWeights> Layers { get; init; }
-    public DeepSeekV4MtpWeights? Mtp { get; init; }
+    /// <summary>The MTP block: the main file's, or one bound later from a separate file (<see cref="DeepSeekV4Model.BindMtp(string)"/>).</summary>
+    public DeepSeekV4MtpWeights? Mtp { get; internal set; }
 
     /// <param name="interleave">Rearrange Q8_0 matrices for the products where the file's bytes are the process's own copy.</param>
     public static DeepSeekV4Weights Bind(GgufFile file, DeepSeekV4Config config, bool interleave = false)
@@ -33,7 +34,7 @@ public sealed class DeepSeekV4Weights
             OutputNorm = b.Floats("output_norm.weight", c.HiddenSize),
             OutputMixer = HyperConnectionWeights.BindHead(b, c),
             Layers = layers,
-            Mtp = c.MtpLayerCount > 0 ? DeepSeekV4MtpWeights.Bind(b, c) : null,
+            Mtp = c.MtpLayerCount > 0 ? DeepSeekV4MtpWeights.Bind(file, c, MtpLayout.MainFile) : null,
         };
     }
 }

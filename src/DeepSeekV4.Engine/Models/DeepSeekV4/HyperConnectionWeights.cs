@@ -23,13 +23,14 @@ public sealed class HyperConnectionWeights(TensorView function, float[] @base, f
             b.Floats(prefix + "_scale.weight", 3));
     }
 
-    internal static HyperConnectionWeights BindHead(TensorBinder b, DeepSeekV4Config c)
+    /// <param name="prefix">output_hc for the model's head; blk.N.nextn.hc_head for an MTP block's own.</param>
+    internal static HyperConnectionWeights BindHead(TensorBinder b, DeepSeekV4Config c, string prefix = "output_hc")
     {
         long hcDim = (long)c.HyperConnectionCount * c.HiddenSize;
         int hc = c.HyperConnectionCount;
         return new HyperConnectionWeights(
-            b.Tensor("output_hc_fn.weight", hcDim, hc),
-            b.Floats("output_hc_base.weight", hc),
-            b.Floats("output_hc_scale.weight", 1));
+            b.Tensor(prefix + "_fn.weight", hcDim, hc),
+            b.Floats(prefix + "_base.weight", hc),
+            b.Floats(prefix + "_scale.weight", 1));
     }
 }

@@ -14,17 +14,32 @@ internal sealed class TensorBinder
     private readonly GgufFile _file;
     private readonly bool _interleave;
     private readonly Dictionary<string, TensorView> _interleaved = new(StringComparer.Ordinal);
+    private readonly Func<string, string>? _rename;
+    private readonly Dictionary<string, long> _bound = new(StringComparer.Ordinal);
 
     /// <param name="interleave">Store Q8_0 matrices interleaved for the products when the file's bytes are the process's own copy.</param>
-    public TensorBinder(GgufFile file, bool interleave = false)
+    /// <param name="rename">
+    /// Maps llama.cpp's name (what the binding code asks for) to the name this file stores it under (ds4's <c>mtp.0.*</c>);
+    /// errors name the file's own name.
+    /// </param>
+    public TensorBinder(GgufFile file, bool interleave = false, Func<string, string>? rename = null)
     {
         _file = file;
         _interleave = interleave && file.HasPrivateCopy && InterleavedQ8_0.IsSupported;
+        _rename = rename;
     }
 
     public string Path => _file.Path;
 
-    public bool Has(string name) => _file.TryGetTensor(name, out _);
+    /// <summary>Tensors bound so far (by the file's names), each counted once.</summary>
+    public int BoundCount => _bound.Count;
+
+    /// <summary>Stored bytes of the tensors bound so far.</summary>
+    public long BoundBytes => _bound.Values.Sum();
+
+    public bool Has(string name) => _file.TryGetTensor(Stored(name), out _);
+
+    private string Stored(string name) => _rename?.Invoke(name) ?? name;
 
     /// <summary>A weight of exactly <paramref name="dims"/> (ggml order) in any supported type.</summary>
     public TensorView Tensor(string name, params long[] dims)
@@ -92,8 +107,13 @@ internal sealed class TensorBinder
     }
 
 
-    private GgufTensorInfo Find(string name) =>
-        _file.TryGetTensor(name, out var info) ? info : throw new UnsupportedModelException(Path, name, "(missing)", "required tensor is absent");
+    private GgufTensorInfo Find(string name)
+    {
+        string stored = Stored(name);
+        if (!_file.TryGetTensor(stored, out var info)) throw new UnsupportedModelException(Path, stored, "(missing)", "required tensor is absent");
+        _bound.TryAdd(info.Name, info.ByteSize);
+        return info;
+    }
 
     private void CheckShape(GgufTensorInfo info, long[] expected)
     {

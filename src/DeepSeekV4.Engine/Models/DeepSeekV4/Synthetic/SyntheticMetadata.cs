@@ -29,7 +29,9 @@ public static class SyntheticMetadata
         "{% elif message['role'] == 'assistant' %}{{ '<｜Assistant｜></think>' + message['content'] + eos_token }}{% endif %}" +
         "{% endfor %}{% if add_generation_prompt %}{{ '<｜Assistant｜>' }}{% if thinking %}{{ '<think>' }}{% else %}{{ '</think>' }}{% endif %}{% endif %}";
 
-    public static IReadOnlyList<KeyValuePair<string, object>> Build(SyntheticModelSpec spec, SyntheticWeightMix mix, ulong seed, SyntheticVocabulary vocabulary)
+    /// <param name="mtpFile">For llama.cpp's separate MTP file: the same keys, counting the MTP block in block_count.</param>
+    public static IReadOnlyList<KeyValuePair<string, object>> Build(SyntheticModelSpec spec, SyntheticWeightMix mix, ulong seed, SyntheticVocabulary vocabulary,
+        bool mtpFile = false)
     {
         var m = new List<KeyValuePair<string, object>>();
         void Add(string key, object value) => m.Add(new(key, value));
@@ -41,7 +43,10 @@ public static class SyntheticMetadata
         Add("general.file_type", SyntheticWeightMixes.FileType(mix));
         if (mix is not (SyntheticWeightMix.F32 or SyntheticWeightMix.F16)) Add("general.quantization_version", 2u);
 
-        Arch("block_count", (uint)spec.LayerCount);
+        // With an MTP block (in this file or a separate one) block_count counts it, as llama.cpp's converter writes it.
+        bool mtp = spec.Mtp || mtpFile;
+        int blocks = spec.LayerCount + (mtp ? 1 : 0);
+        Arch("block_count", (uint)blocks);
         Arch("context_length", (uint)spec.ContextLength);
         Arch("embedding_length", (uint)spec.EmbeddingLength);
         bool converter = mix == SyntheticWeightMix.Converter;
@@ -56,7 +61,7 @@ public static class SyntheticMetadata
         Arch("attention.sliding_window", (uint)spec.SlidingWindow);
         Arch("attention.layer_norm_rms_epsilon", spec.RmsEpsilon);
         // DeepSeek's config.json lists a ratio for the MTP layer too, and the converter copies the list as it is.
-        Arch("attention.compress_ratios", converter ? spec.CompressRatios.Append(MtpCompressRatio).ToArray() : spec.CompressRatios.ToArray());
+        Arch("attention.compress_ratios", converter || mtp ? spec.CompressRatios.Append(MtpCompressRatio).ToArray() : spec.CompressRatios.ToArray());
         Arch("attention.compress_rope_freq_base", spec.CompressRopeFreqBase);
         Arch("attention.indexer.head_count", (uint)spec.IndexerHeadCount);
         Arch("attention.indexer.key_length", (uint)spec.IndexerKeyLength);
@@ -82,12 +87,12 @@ public static class SyntheticMetadata
             Arch("expert_group_used_count", 0u);
         }
         Arch("hash_layer_count", (uint)spec.HashLayerCount);
-        Arch("swiglu_clamp_exp", Enumerable.Repeat(spec.SwigluClamp, spec.LayerCount).ToArray());
-        Arch("swiglu_clamp_shexp", Enumerable.Repeat(spec.SwigluClamp, spec.LayerCount).ToArray());
+        Arch("swiglu_clamp_exp", Enumerable.Repeat(spec.SwigluClamp, blocks).ToArray());
+        Arch("swiglu_clamp_shexp", Enumerable.Repeat(spec.SwigluClamp, blocks).ToArray());
         Arch("hyper_connection.count", (uint)spec.HyperConnectionCount);
         Arch("hyper_connection.sinkhorn_iterations", (uint)spec.SinkhornIterations);
         Arch("hyper_connection.epsilon", spec.HyperConnectionEpsilon);
-        Arch("nextn_predict_layers", 0u);
+        Arch("nextn_predict_layers", mtp ? 1u : 0u);
 
         Add("tokenizer.ggml.model", "gpt2");
         Add("tokenizer.ggml.pre", converter ? ConverterPreTokenizer : "deepseek-v3");

@@ -44,6 +44,12 @@ public sealed record SyntheticModelSpec
     public float YarnBetaFast { get; init; } = 32f;
     public float YarnBetaSlow { get; init; } = 1f;
 
+    /// <summary>
+    /// Whether the main file carries an MTP block after the layers (llama.cpp's nextn layout): block_count = layers + 1,
+    /// nextn_predict_layers = 1, blk.N.* plus blk.N.nextn.*.
+    /// </summary>
+    public bool Mtp { get; init; }
+
     public int LayerCount => CompressRatios.Count;
 
     /// <summary>Rows of a hyper-connection mixing matrix: n pre + n post + n×n comb (24 for 4 streams).</summary>

@@ -44,6 +44,39 @@ public static class SyntheticModelWriter
             files.Sum(f => new FileInfo(f).Length), started.Elapsed) { Files = files };
     }
 
+    /// <summary>
+    /// Writes the MTP block of the model <paramref name="spec"/> describes as a separate file: llama.cpp's layout
+    /// (the model's metadata with block_count = layers + 1 and nextn_predict_layers = 1, <c>blk.N.*</c>, <c>blk.N.nextn.*</c>
+    /// and the MTP's own head as <c>output_hc_*</c>) or ds4's (<c>mtp.0.*</c>; of the metadata only the architecture and
+    /// name, ds4.c reading none of it). The tensors' values depend on the seed and their names only, as the model's do.
+    /// </summary>
+    public static SyntheticModelSummary WriteMtpFile(string path, SyntheticModelSpec spec, SyntheticWeightMix weights, ulong seed, MtpLayout layout,
+        CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var tensors = SyntheticTensorPlan.BuildMtpFile(spec, weights, layout);
+        long tensorBytes = tensors.Sum(t => t.ByteSize);
+        string full = System.IO.Path.GetFullPath(path);
+        EnsureDiskSpace(full, tensorBytes + HeaderAllowance);
+        var writer = new GgufWriter();
+        if (layout == MtpLayout.Ds4File)
+        {
+            writer.AddMetadata("general.architecture", SyntheticMetadata.Architecture);
+            writer.AddMetadata("general.name", $"{spec.Name} MTP (random weights, seed {seed})");
+        }
+        else
+        {
+            foreach (var (key, value) in SyntheticMetadata.Build(spec with { Mtp = false }, weights, seed, SyntheticVocabulary.Create(spec.VocabularySize), mtpFile: true))
+                writer.AddMetadata(key, value);
+        }
+        foreach (var tensor in tensors)
+            writer.AddTensor(tensor.Name, tensor.Type, tensor.Dimensions,
+                stream => WriteTensorData(tensor, SyntheticRandom.Hash(tensor.Name, seed), stream, cancellationToken));
+        writer.WriteTo(full);
+        return new SyntheticModelSummary(full, spec, weights, seed, tensors.Count, tensors.Sum(t => t.ElementCount), tensorBytes,
+            new FileInfo(full).Length, started.Elapsed);
+    }
+
     /// <summary>A GGUF writer holding the model's metadata and tensors, whose data is generated when it is written.</summary>
     public static GgufWriter CreateWriter(SyntheticModelSpec spec, SyntheticWeightMix weights, ulong seed,
         IReadOnlyList<SyntheticTensor>? tensors = null, Action<long, long>? progress = null, CancellationToken cancellationToken = default)

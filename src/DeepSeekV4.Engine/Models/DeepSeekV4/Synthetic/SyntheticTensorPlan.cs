@@ -9,7 +9,19 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
 /// </summary>
 public static class SyntheticTensorPlan
 {
-    public static IReadOnlyList<SyntheticTensor> Build(SyntheticModelSpec spec, SyntheticWeightMix mix)
+    public static IReadOnlyList<SyntheticTensor> Build(SyntheticModelSpec spec, SyntheticWeightMix mix) => Build(spec, mix, mtpOnly: null);
+
+    /// <summary>
+    /// The tensors of a separate MTP file for the model <paramref name="spec"/> describes: llama.cpp's (<c>blk.N.*</c>,
+    /// <c>blk.N.nextn.*</c>, the MTP's own head as <c>output_hc_*</c>) or ds4's (<c>mtp.0.*</c>, e_proj / h_proj, hc_head_*).
+    /// </summary>
+    public static IReadOnlyList<SyntheticTensor> BuildMtpFile(SyntheticModelSpec spec, SyntheticWeightMix mix, MtpLayout layout)
+    {
+        if (layout == MtpLayout.MainFile) throw new ArgumentException("the main file's MTP block is written with the model (SyntheticModelSpec.Mtp)", nameof(layout));
+        return Build(spec with { Mtp = false }, mix, layout);
+    }
+
+    private static IReadOnlyList<SyntheticTensor> Build(SyntheticModelSpec spec, SyntheticWeightMix mix, MtpLayout? mtpOnly)
     {
         spec.Validate();
         var list = new List<SyntheticTensor>();
@@ -24,11 +36,56 @@ public static class SyntheticTensorPlan
         void Matrix(string name, SyntheticTensorRole role, long[] dims) => Add(name, role, dims, 0f, 1f / MathF.Sqrt(dims[0]));
         void Norm(string name, long length) => Add(name, SyntheticTensorRole.Norm, [length], 1f, 0.1f);
 
+        void HeadMixer(string prefix)
+        {
+            Add($"{prefix}_base.weight", SyntheticTensorRole.HyperConnectionBase, [spec.HyperConnectionCount], 0f, 0.3f);
+            Matrix($"{prefix}_fn.weight", SyntheticTensorRole.HyperConnectionFn, [hcWidth, spec.HyperConnectionCount]);
+            Add($"{prefix}_scale.weight", SyntheticTensorRole.HyperConnectionScale, [1], 0.6f, 0.1f);
+        }
+
+        if (mtpOnly is { } layout)
+        {
+            // The MTP block alone, under the file's names (ds4's are mapped from llama.cpp's as the loader maps them back).
+            int index = spec.LayerCount;
+            int start = list.Count;
+            Layer(index, SyntheticMetadata.MtpCompressRatio);
+            string n = $"blk.{index}.nextn.";
+            if (layout == MtpLayout.Ds4File)
+            {
+                Matrix(n + "e_proj.weight", SyntheticTensorRole.Attention, [d, d]);
+                Matrix(n + "h_proj.weight", SyntheticTensorRole.Attention, [d, d]);
+            }
+            else Matrix(n + "eh_proj.weight", SyntheticTensorRole.Attention, [2 * d, d]);
+            Norm(n + "enorm.weight", d);
+            Norm(n + "hnorm.weight", d);
+            Norm(n + "shared_head_norm.weight", d);
+            HeadMixer(layout == MtpLayout.Ds4File ? n + "hc_head" : "output_hc");
+            if (layout == MtpLayout.Ds4File)
+                for (int i = start; i < list.Count; i++) list[i] = list[i] with { Name = DeepSeekV4MtpWeights.Ds4Name(list[i].Name, index) };
+            return list;
+        }
+
         Add("token_embd.weight", SyntheticTensorRole.TokenEmbedding, [d, v], 0f, 1f);
-        for (int layer = 0; layer < spec.LayerCount; layer++)
+        for (int layer = 0; layer < spec.LayerCount; layer++) Layer(layer, spec.CompressRatios[layer]);
+        if (spec.Mtp)
+        {
+            // llama.cpp's converter with MTP kept: the block after the main layers, with its nextn projections and norms.
+            int index = spec.LayerCount;
+            Layer(index, SyntheticMetadata.MtpCompressRatio);
+            string n = $"blk.{index}.nextn.";
+            Matrix(n + "eh_proj.weight", SyntheticTensorRole.Attention, [2 * d, d]);
+            Norm(n + "enorm.weight", d);
+            Norm(n + "hnorm.weight", d);
+            Norm(n + "shared_head_norm.weight", d);
+        }
+        HeadMixer("output_hc");
+        Norm("output_norm.weight", d);
+        Add("output.weight", SyntheticTensorRole.Output, [d, v], 0f, 3f / MathF.Sqrt(d));
+        return list;
+
+        void Layer(int layer, int ratio)
         {
             string p = $"blk.{layer}.";
-            int ratio = spec.CompressRatios[layer];
             foreach (string part in (string[])["attn", "ffn"])
             {
                 Matrix($"{p}hc_{part}_fn.weight", SyntheticTensorRole.HyperConnectionFn, [hcWidth, hcMix]);
@@ -75,11 +132,5 @@ public static class SyntheticTensorPlan
             Matrix($"{p}ffn_up_shexp.weight", SyntheticTensorRole.SharedExpert, [d, shared]);
             Matrix($"{p}ffn_down_shexp.weight", SyntheticTensorRole.SharedExpert, [shared, d]);
         }
-        Add("output_hc_base.weight", SyntheticTensorRole.HyperConnectionBase, [spec.HyperConnectionCount], 0f, 0.3f);
-        Matrix("output_hc_fn.weight", SyntheticTensorRole.HyperConnectionFn, [hcWidth, spec.HyperConnectionCount]);
-        Add("output_hc_scale.weight", SyntheticTensorRole.HyperConnectionScale, [1], 0.6f, 0.1f);
-        Norm("output_norm.weight", d);
-        Add("output.weight", SyntheticTensorRole.Output, [d, v], 0f, 3f / MathF.Sqrt(d));
-        return list;
     }
 }
