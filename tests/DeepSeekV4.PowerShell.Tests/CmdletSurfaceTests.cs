@@ -26,6 +26,7 @@ public class CmdletSurfaceTests
             ["KvCacheType"] = new("KvCacheFormat"),
             ["Threads"] = new("Int32"),
             ["NoMmap"] = new("SwitchParameter"),
+            ["MtpPath"] = new("String"),
             ["PassThru"] = new("SwitchParameter"),
             ["Force"] = new("SwitchParameter"),
         },

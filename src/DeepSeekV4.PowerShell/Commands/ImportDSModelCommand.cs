@@ -45,6 +45,10 @@ public sealed class ImportDSModelCommand : DSCmdlet
     public SwitchParameter NoMmap { get; set; }
 
     [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MtpPath { get; set; }
+
+    [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     [Parameter]
@@ -67,13 +71,14 @@ public sealed class ImportDSModelCommand : DSCmdlet
             ThrowTerminatingError(ErrorMapping.Record(new ArgumentException($"-Name names one model but {files.Count} files were given"), Name));
         }
         var session = Session;
+        string? mtp = MtpPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MtpPath);
         foreach (var file in files)
         {
             try
             {
                 var progress = new ProgressRecord(1, "Import-DSModel", $"Loading {file}");
                 var model = RunEngine((post, ct) => session.Import(file, Name, _contextLength, KvCacheType,
-                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped }, Force, post, ct), e =>
+                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp }, Force, post, ct), e =>
                 {
                     if (e is not LoadProgressEvent p) return;
                     progress.StatusDescription = $"{p.Stage}: {file}";
