@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Sampling;
 
@@ -49,11 +50,11 @@ public sealed class SamplerChain
         ApplyPenalties(logits, recent);
         if (_settings.IsGreedy) return ArgMax(logits);
 
-        float max = TensorPrimitives.Max(logits);
+        float max = Elementwise.Max(logits);
         if (!float.IsFinite(max)) throw new InvalidOperationException($"the model produced no finite logit (max = {max})");
         var w = _weights.AsSpan();
-        TensorPrimitives.Subtract(logits, max, w);
-        TensorPrimitives.Multiply(w, (float)(1.0 / _settings.Temperature), w);
+        Elementwise.Subtract(logits, max, w);
+        Elementwise.Multiply(w, (float)(1.0 / _settings.Temperature), w);
         TensorPrimitives.Exp(w, w);
 
         int n = KeepMinP(w);

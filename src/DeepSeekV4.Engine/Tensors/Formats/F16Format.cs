@@ -8,7 +8,7 @@ namespace DeepSeekV4.Engine.Tensors.Formats;
 public sealed class F16Format() : BlockFormat(GgmlType.F16)
 {
     public override void Dequantize(ReadOnlySpan<byte> source, Span<float> destination) =>
-        TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source)[..destination.Length], destination);
+        Kernels.Elementwise.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source)[..destination.Length], destination);
 
     public override bool HasQuantizer => true;
 
@@ -46,7 +46,7 @@ public sealed class F16Format() : BlockFormat(GgmlType.F16)
         {
             int rows = Math.Min(end, tile + RowTile) - tile;
             for (int r = 0; r < rows; r++)
-                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(weights + (long)(tile + r) * rowBytes, n), new Span<float>(widened + (long)r * n, n));
+                Kernels.Elementwise.ConvertToSingle(new ReadOnlySpan<Half>(weights + (long)(tile + r) * rowBytes, n), new Span<float>(widened + (long)r * n, n));
             for (int t = 0; t < tokens; t++)
             {
                 float* yt = y + (long)t * outputs + tile;
