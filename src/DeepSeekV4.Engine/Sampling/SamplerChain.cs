@@ -105,6 +105,7 @@ public sealed class SamplerChain
     }
 
     /// <summary>Fills the candidate list with the tokens whose weight (probability relative to the best) reaches MinP.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int KeepMinP(ReadOnlySpan<float> w)
     {
         float threshold = (float)_settings.MinP;
@@ -117,6 +118,7 @@ public sealed class SamplerChain
     }
 
     /// <summary>Keeps the smallest prefix (by weight) of the first n candidates whose mass reaches TopP of theirs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int KeepTopP(int n)
     {
         double total = 0;
@@ -137,6 +139,7 @@ public sealed class SamplerChain
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Draw(int n)
     {
         double total = 0;
@@ -152,6 +155,7 @@ public sealed class SamplerChain
     }
 
     /// <summary>Moves the m highest-ranked ids of <paramref name="ids"/> to its front (in no particular order): quickselect.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SelectTop(Span<int> ids, int m, float[] weights)
     {
         if (m <= 0 || m >= ids.Length) return;

@@ -7,6 +7,7 @@ namespace DeepSeekV4.Engine.Tensors.Formats;
 /// <summary>IEEE binary16. Widening is exact (subnormals included); narrowing rounds to nearest even, as ggml does.</summary>
 public sealed class F16Format() : BlockFormat(GgmlType.F16)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Dequantize(ReadOnlySpan<byte> source, Span<float> destination) =>
         Kernels.Elementwise.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source)[..destination.Length], destination);
 
@@ -17,6 +18,7 @@ public sealed class F16Format() : BlockFormat(GgmlType.F16)
 
     public override GgmlType DotActivation => GgmlType.F32;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.FloatDots.Run<Kernels.F16Row>(path, row, activation.Floats, n);
 
