@@ -36,8 +36,22 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
             if (model.Mtp != null)
                 footprint = new DeepSeekV4Footprint(footprint.Description with { Mtp = model.Mtp }, footprint.Config,
                     DeepSeekV4ModelOptions.Default.MaxBatchTokens, DeepSeekV4ModelOptions.Default.TruncationSlack);
+            var loaded = new LoadedModel(new OwningModel(model, file), tokenizer, footprint);
+            if (options.WarmUp)
+            {
+                onEvent?.Invoke(new LoadProgressEvent("warming up", 2, 3));
+                try
+                {
+                    ModelWarmUp.Run(loaded, cancellationToken);
+                }
+                catch
+                {
+                    loaded.Dispose();   // the model and any MTP file it opened; the GGUF again below (idempotent)
+                    throw;
+                }
+            }
             onEvent?.Invoke(new LoadProgressEvent("ready", 3, 3));
-            return new LoadedModel(new OwningModel(model, file), tokenizer, footprint);
+            return loaded;
         }
         catch
         {

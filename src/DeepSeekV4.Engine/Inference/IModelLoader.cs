@@ -35,4 +35,12 @@ public sealed record ModelLoadOptions
 
     /// <summary>A separate file with the model's MTP block (llama.cpp's mtp-*.gguf or ds4's), bound and shape-checked at load; null for none.</summary>
     public string? MtpPath { get; init; }
+
+    /// <summary>
+    /// Runs a few tokens (8 prompt, 4 decoded) through a throwaway sequence after the load, so that a process with
+    /// tiered compilation (pwsh) compiles the forward pass, sampler and tokenizer during the import rather than the
+    /// first completion. Nothing is kept and no result changes. Off by default: the module turns it on; the dsv4 tool,
+    /// which runs without tiered compilation, and the tests leave it off.
+    /// </summary>
+    public bool WarmUp { get; init; }
 }

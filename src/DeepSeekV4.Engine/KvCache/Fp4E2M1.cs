@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.KvCache;
 
@@ -48,7 +49,7 @@ public static class Fp4E2M1
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int QuantizeBlock(ReadOnlySpan<float> x, Span<byte> packed)
     {
-        int k = ScaleExponent(MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x)));
+        int k = ScaleExponent(MathF.Abs(Elementwise.MaxMagnitude(x)));
         for (int i = 0; i < x.Length; i += 2)
             packed[i >> 1] = (byte)(Encode(MathF.ScaleB(x[i], -k)) | (Encode(MathF.ScaleB(x[i + 1], -k)) << 4));
         return k;
@@ -73,7 +74,7 @@ public static class Fp4E2M1
         for (int b = 0; b < values.Length; b += blockSize)
         {
             var block = values.Slice(b, blockSize);
-            int k = ScaleExponent(MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(block)));
+            int k = ScaleExponent(MathF.Abs(Elementwise.MaxMagnitude(block)));
             float scale = MathF.ScaleB(1f, k);
             for (int i = 0; i < block.Length; i++) block[i] = Decoded[Encode(MathF.ScaleB(block[i], -k))] * scale;
         }

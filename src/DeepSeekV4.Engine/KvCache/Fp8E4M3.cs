@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.KvCache;
 
@@ -49,7 +50,7 @@ public static class Fp8E4M3
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int QuantizeBlock(ReadOnlySpan<float> x, Span<byte> codes)
     {
-        int k = ScaleExponent(MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x)));
+        int k = ScaleExponent(MathF.Abs(Elementwise.MaxMagnitude(x)));
         for (int i = 0; i < x.Length; i++) codes[i] = Encode(MathF.ScaleB(x[i], -k));
         return k;
     }
@@ -69,7 +70,7 @@ public static class Fp8E4M3
         for (int b = 0; b < values.Length; b += blockSize)
         {
             var block = values.Slice(b, blockSize);
-            int k = ScaleExponent(MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(block)));
+            int k = ScaleExponent(MathF.Abs(Elementwise.MaxMagnitude(block)));
             float scale = MathF.ScaleB(1f, k);
             for (int i = 0; i < block.Length; i++)
                 block[i] = Decoded[Encode(MathF.ScaleB(block[i], -k))] * scale;

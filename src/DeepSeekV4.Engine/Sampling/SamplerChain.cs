@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Sampling;
 
@@ -49,11 +50,11 @@ public sealed class SamplerChain
         ApplyPenalties(logits, recent);
         if (_settings.IsGreedy) return ArgMax(logits);
 
-        float max = TensorPrimitives.Max(logits);
+        float max = Elementwise.Max(logits);
         if (!float.IsFinite(max)) throw new InvalidOperationException($"the model produced no finite logit (max = {max})");
         var w = _weights.AsSpan();
-        TensorPrimitives.Subtract(logits, max, w);
-        TensorPrimitives.Multiply(w, (float)(1.0 / _settings.Temperature), w);
+        Elementwise.Subtract(logits, max, w);
+        Elementwise.Multiply(w, (float)(1.0 / _settings.Temperature), w);
         TensorPrimitives.Exp(w, w);
 
         int n = KeepMinP(w);
@@ -104,6 +105,7 @@ public sealed class SamplerChain
     }
 
     /// <summary>Fills the candidate list with the tokens whose weight (probability relative to the best) reaches MinP.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int KeepMinP(ReadOnlySpan<float> w)
     {
         float threshold = (float)_settings.MinP;
@@ -116,6 +118,7 @@ public sealed class SamplerChain
     }
 
     /// <summary>Keeps the smallest prefix (by weight) of the first n candidates whose mass reaches TopP of theirs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int KeepTopP(int n)
     {
         double total = 0;
@@ -136,6 +139,7 @@ public sealed class SamplerChain
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Draw(int n)
     {
         double total = 0;
@@ -151,6 +155,7 @@ public sealed class SamplerChain
     }
 
     /// <summary>Moves the m highest-ranked ids of <paramref name="ids"/> to its front (in no particular order): quickselect.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SelectTop(Span<int> ids, int m, float[] weights)
     {
         if (m <= 0 || m >= ids.Length) return;

@@ -78,7 +78,7 @@ public sealed class ImportDSModelCommand : DSCmdlet
             {
                 var progress = new ProgressRecord(1, "Import-DSModel", $"Loading {file}");
                 var model = RunEngine((post, ct) => session.Import(file, Name, _contextLength, KvCacheType,
-                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp }, Force, post, ct), e =>
+                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp, WarmUp = true }, Force, post, ct), e =>
                 {
                     if (e is not LoadProgressEvent p) return;
                     progress.StatusDescription = $"{p.Stage}: {file}";

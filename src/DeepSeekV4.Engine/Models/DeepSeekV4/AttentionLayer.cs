@@ -1,7 +1,7 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.KvCache;
 using DeepSeekV4.Engine.Tensors;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
@@ -77,7 +77,7 @@ internal static class AttentionLayer
             }
             var iw = ws.IndexerWeights.AsSpan(0, tokens * iHeads);
             MatrixProducts.MatMul(indexer.HeadWeights, x, tokens, iw);
-            TensorPrimitives.Multiply(iw, (float)(Math.Pow(iDim, -0.5) * Math.Pow(iHeads, -0.5)), iw);
+            Elementwise.Multiply(iw, (float)(Math.Pow(iDim, -0.5) * Math.Pow(iHeads, -0.5)), iw);
         }
 
         var layerCache = cache[layer];

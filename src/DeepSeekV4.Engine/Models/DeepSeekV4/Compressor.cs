@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
@@ -33,7 +34,7 @@ public sealed class Compressor
     {
         int m = w.Ratio, width = w.Width, d = w.Dim;
         values[..width].CopyTo(state.ValuesForWrite(position));
-        TensorPrimitives.Add(logits[..width], w.Ape.AsSpan(position % m * width, width), state.LogitsForWrite(position));
+        Elementwise.Add(logits[..width], w.Ape.AsSpan(position % m * width, width), state.LogitsForWrite(position));
         if ((position + 1) % m != 0) return false;
 
         int start = position + 1 - m;
@@ -42,18 +43,18 @@ public sealed class Compressor
         var sum = _sum.AsSpan(0, d);
         var weights = _weights.AsSpan(0, d);
         max.Fill(float.NegativeInfinity);
-        for (int p = firstPrevious; p <= position; p++) TensorPrimitives.Max(max, Half(state.Logits(p), w, p < start), max);
+        for (int p = firstPrevious; p <= position; p++) Elementwise.Max(max, Half(state.Logits(p), w, p < start), max);
         sum.Clear();
         entry[..d].Clear();
         for (int p = firstPrevious; p <= position; p++)
         {
             bool previous = p < start;
-            TensorPrimitives.Subtract(Half(state.Logits(p), w, previous), max, weights);
+            Elementwise.Subtract(Half(state.Logits(p), w, previous), max, weights);
             TensorPrimitives.Exp(weights, weights);
-            TensorPrimitives.Add(sum, weights, sum);
-            TensorPrimitives.MultiplyAdd(Half(state.Values(p), w, previous), weights, entry[..d], entry[..d]);
+            Elementwise.Add(sum, weights, sum);
+            Elementwise.MultiplyAdd(Half(state.Values(p), w, previous), weights, entry[..d], entry[..d]);
         }
-        TensorPrimitives.Divide(entry[..d], sum, entry[..d]);
+        Elementwise.Divide(entry[..d], sum, entry[..d]);
         return true;
     }
 

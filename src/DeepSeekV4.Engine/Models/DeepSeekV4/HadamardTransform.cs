@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
@@ -22,6 +23,6 @@ public static class HadamardTransform
                 }
             }
         }
-        System.Numerics.Tensors.TensorPrimitives.Multiply(x, (float)Math.Pow(n, -0.5), x);
+        Elementwise.Multiply(x, (float)Math.Pow(n, -0.5), x);
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
@@ -22,7 +23,7 @@ public static class HyperConnection
         int width = function.RowLength, outputs = (int)function.RowCount;
         MatrixProducts.MatMul(function, streams[..(tokens * width)], tokens, mixes);
         for (int t = 0; t < tokens; t++)
-            TensorPrimitives.Multiply(mixes.Slice(t * outputs, outputs), RmsNorm.InverseRms(streams.Slice(t * width, width), normEps), mixes.Slice(t * outputs, outputs));
+            Elementwise.Multiply(mixes.Slice(t * outputs, outputs), RmsNorm.InverseRms(streams.Slice(t * width, width), normEps), mixes.Slice(t * outputs, outputs));
     }
 
     /// <summary>Splits one token's mixes into pre (σ(·)+eps), post (2σ(·)) and the Sinkhorn-normalized comb.</summary>
@@ -46,11 +47,11 @@ public static class HyperConnection
         for (int j = 0; j < n; j++)
         {
             var row = m.Slice(j * n, n);
-            float max = TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, max, row);
+            float max = Elementwise.Max(row);
+            Elementwise.Subtract(row, max, row);
             TensorPrimitives.Exp(row, row);
-            TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
-            TensorPrimitives.Add(row, eps, row);
+            Elementwise.Divide(row, TensorPrimitives.Sum(row), row);
+            Elementwise.Add(row, eps, row);
         }
         NormalizeColumns(m, n, eps);
         for (int it = 1; it < iterations; it++)
@@ -58,7 +59,7 @@ public static class HyperConnection
             for (int j = 0; j < n; j++)
             {
                 var row = m.Slice(j * n, n);
-                TensorPrimitives.Divide(row, TensorPrimitives.Sum(row) + eps, row);
+                Elementwise.Divide(row, TensorPrimitives.Sum(row) + eps, row);
             }
             NormalizeColumns(m, n, eps);
         }
@@ -81,8 +82,8 @@ public static class HyperConnection
     public static void Reduce(ReadOnlySpan<float> streams, ReadOnlySpan<float> weights, int hc, Span<float> output)
     {
         int d = output.Length;
-        TensorPrimitives.Multiply(streams[..d], weights[0], output);
-        for (int h = 1; h < hc; h++) TensorPrimitives.MultiplyAdd(streams.Slice(h * d, d), weights[h], output, output);
+        Elementwise.Multiply(streams[..d], weights[0], output);
+        for (int h = 1; h < hc; h++) Elementwise.MultiplyAdd(streams.Slice(h * d, d), weights[h], output, output);
     }
 
     /// <summary>new[k] = post[k] · y + Σ_j comb[j, k] · old[j].</summary>
@@ -93,8 +94,8 @@ public static class HyperConnection
         for (int k = 0; k < hc; k++)
         {
             var dst = next.Slice(k * d, d);
-            TensorPrimitives.Multiply(y, post[k], dst);
-            for (int j = 0; j < hc; j++) TensorPrimitives.MultiplyAdd(old.Slice(j * d, d), comb[j * hc + k], dst, dst);
+            Elementwise.Multiply(y, post[k], dst);
+            for (int j = 0; j < hc; j++) Elementwise.MultiplyAdd(old.Slice(j * d, d), comb[j * hc + k], dst, dst);
         }
     }
 

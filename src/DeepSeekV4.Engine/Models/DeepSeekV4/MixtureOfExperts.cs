@@ -1,6 +1,6 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
@@ -135,12 +135,12 @@ public sealed class MixtureOfExperts
             var up = _gateUp.AsSpan(upStart + unit.HiddenOffset, unit.Rows * f);
             if (unit.Clamp > 0)
             {
-                TensorPrimitives.Min(g, unit.Clamp, g);
-                TensorPrimitives.Clamp(up, -unit.Clamp, unit.Clamp, up);
+                Elementwise.Min(g, unit.Clamp, g);
+                Elementwise.Clamp(up, -unit.Clamp, unit.Clamp, up);
             }
             for (int i = 0; i < g.Length; i++) g[i] = g[i] / (1f + MathF.Exp(-g[i])) * up[i];
             if (unit.Expert >= 0)
-                for (int r = 0; r < unit.Rows; r++) TensorPrimitives.Multiply(g.Slice(r * f, f), _memberWeights[_offsets[unit.Expert] + r], g.Slice(r * f, f));
+                for (int r = 0; r < unit.Rows; r++) Elementwise.Multiply(g.Slice(r * f, f), _memberWeights[_offsets[unit.Expert] + r], g.Slice(r * f, f));
             _parts[parts++] = new(unit.Down, unit.HiddenOffset, unit.Rows, unit.FirstRow * d);
         }
         MatrixProducts.MatMulMany(_parts.AsSpan(0, parts), _gateUp, _down);
@@ -151,13 +151,13 @@ public sealed class MixtureOfExperts
             var down = _down.AsSpan(unit.FirstRow * d, unit.Rows * d);
             if (unit.Expert < 0)
             {
-                TensorPrimitives.Add(output[..(tokens * d)], down, output[..(tokens * d)]);
+                Elementwise.Add(output[..(tokens * d)], down, output[..(tokens * d)]);
                 continue;
             }
             for (int i = 0; i < unit.Rows; i++)
             {
                 var dst = output.Slice(_members[_offsets[unit.Expert] + i] * d, d);
-                TensorPrimitives.Add(dst, down.Slice(i * d, d), dst);
+                Elementwise.Add(dst, down.Slice(i * d, d), dst);
             }
         }
     }
@@ -197,8 +197,8 @@ public sealed class MixtureOfExperts
             weights[s] = scores[chosen[s]];
             sum += weights[s];
         }
-        if (_config.ExpertWeightsNorm) TensorPrimitives.Divide(weights, sum, weights);
-        TensorPrimitives.Multiply(weights, _config.ExpertWeightsScale, weights);
+        if (_config.ExpertWeightsNorm) Elementwise.Divide(weights, sum, weights);
+        Elementwise.Multiply(weights, _config.ExpertWeightsScale, weights);
     }
 
     private static bool Taken(ReadOnlySpan<int> chosen, int j) => chosen.Contains(j);

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
@@ -14,13 +15,13 @@ public static class RmsNorm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Span<float> x, ReadOnlySpan<float> weight, float eps)
     {
-        TensorPrimitives.Multiply(x, InverseRms(x, eps), x);
-        TensorPrimitives.Multiply(x, weight, x);
+        Elementwise.Multiply(x, InverseRms(x, eps), x);
+        Elementwise.Multiply(x, weight, x);
     }
 
     /// <summary>In place, without a weight (the per-head query normalization).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Normalize(Span<float> x, float eps) => TensorPrimitives.Multiply(x, InverseRms(x, eps), x);
+    public static void Normalize(Span<float> x, float eps) => Elementwise.Multiply(x, InverseRms(x, eps), x);
 
     /// <summary>Every row of a row-major [rows × weight.Length] buffer, in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Compute;
+using DeepSeekV4.Engine.Tensors.Kernels;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
@@ -77,7 +78,7 @@ public sealed class SinkAttention : IChunkedWork
         {
             var qh = q.Slice(h * _dim, _dim);
             for (int u = 0; u < rows; u++) scores[u] = TensorPrimitives.Dot(qh, keys.Slice(u * _dim, _dim)) * _scale;
-            float blockMax = TensorPrimitives.Max(scores);
+            float blockMax = Elementwise.Max(scores);
             var acc = _acc.AsSpan(h * _dim, _dim);
             if (blockMax > _max[h])
             {
@@ -85,14 +86,14 @@ public sealed class SinkAttention : IChunkedWork
                 {
                     float rescale = MathF.Exp(_max[h] - blockMax);
                     _sum[h] *= rescale;
-                    TensorPrimitives.Multiply(acc, rescale, acc);
+                    Elementwise.Multiply(acc, rescale, acc);
                 }
                 _max[h] = blockMax;
             }
-            TensorPrimitives.Subtract(scores, _max[h], scores);
+            Elementwise.Subtract(scores, _max[h], scores);
             TensorPrimitives.Exp(scores, scores);
             _sum[h] += TensorPrimitives.Sum(scores);
-            for (int u = 0; u < rows; u++) TensorPrimitives.MultiplyAdd(keys.Slice(u * _dim, _dim), scores[u], acc, acc);
+            for (int u = 0; u < rows; u++) Elementwise.MultiplyAdd(keys.Slice(u * _dim, _dim), scores[u], acc, acc);
         }
     }
 
@@ -105,7 +106,7 @@ public sealed class SinkAttention : IChunkedWork
             float mu = MathF.Max(_max[h], sinks[h]);
             float keep = float.IsNegativeInfinity(_max[h]) ? 0f : MathF.Exp(_max[h] - mu);
             float denominator = _sum[h] * keep + MathF.Exp(sinks[h] - mu);
-            TensorPrimitives.Multiply(_acc.AsSpan(h * _dim, _dim), keep / denominator, output.Slice(h * _dim, _dim));
+            Elementwise.Multiply(_acc.AsSpan(h * _dim, _dim), keep / denominator, output.Slice(h * _dim, _dim));
         }
     }
 }

@@ -7,8 +7,9 @@ namespace DeepSeekV4.Engine.Tensors.Formats;
 /// <summary>IEEE binary16. Widening is exact (subnormals included); narrowing rounds to nearest even, as ggml does.</summary>
 public sealed class F16Format() : BlockFormat(GgmlType.F16)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Dequantize(ReadOnlySpan<byte> source, Span<float> destination) =>
-        TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source)[..destination.Length], destination);
+        Kernels.Elementwise.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source)[..destination.Length], destination);
 
     public override bool HasQuantizer => true;
 
@@ -17,6 +18,7 @@ public sealed class F16Format() : BlockFormat(GgmlType.F16)
 
     public override GgmlType DotActivation => GgmlType.F32;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.FloatDots.Run<Kernels.F16Row>(path, row, activation.Floats, n);
 
@@ -46,7 +48,7 @@ public sealed class F16Format() : BlockFormat(GgmlType.F16)
         {
             int rows = Math.Min(end, tile + RowTile) - tile;
             for (int r = 0; r < rows; r++)
-                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(weights + (long)(tile + r) * rowBytes, n), new Span<float>(widened + (long)r * n, n));
+                Kernels.Elementwise.ConvertToSingle(new ReadOnlySpan<Half>(weights + (long)(tile + r) * rowBytes, n), new Span<float>(widened + (long)r * n, n));
             for (int t = 0; t < tokens; t++)
             {
                 float* yt = y + (long)t * outputs + tile;

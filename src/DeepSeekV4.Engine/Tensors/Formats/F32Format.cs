@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace DeepSeekV4.Engine.Tensors.Formats;
@@ -5,6 +6,7 @@ namespace DeepSeekV4.Engine.Tensors.Formats;
 /// <summary>IEEE float32, little-endian.</summary>
 public sealed class F32Format() : BlockFormat(GgmlType.F32)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Dequantize(ReadOnlySpan<byte> source, Span<float> destination) =>
         MemoryMarshal.Cast<byte, float>(source)[..destination.Length].CopyTo(destination);
 
@@ -15,6 +17,7 @@ public sealed class F32Format() : BlockFormat(GgmlType.F32)
 
     public override GgmlType DotActivation => GgmlType.F32;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override unsafe float DotRow(Kernels.KernelPath path, byte* row, in Kernels.ActivationRow activation, int n) =>
         Kernels.FloatDots.Run<Kernels.F32Row>(path, row, activation.Floats, n);
 }
