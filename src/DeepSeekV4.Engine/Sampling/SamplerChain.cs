@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors.Kernels;
 
@@ -55,7 +54,7 @@ public sealed class SamplerChain
         var w = _weights.AsSpan();
         Elementwise.Subtract(logits, max, w);
         Elementwise.Multiply(w, (float)(1.0 / _settings.Temperature), w);
-        TensorPrimitives.Exp(w, w);
+        Reductions.Exp(w, w);
 
         int n = KeepMinP(w);
         if (_settings.TopK > 0 && _settings.TopK < n)

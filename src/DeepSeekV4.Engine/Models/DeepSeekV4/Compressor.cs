@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.KvCache;
 using DeepSeekV4.Engine.Tensors.Kernels;
@@ -50,7 +49,7 @@ public sealed class Compressor
         {
             bool previous = p < start;
             Elementwise.Subtract(Half(state.Logits(p), w, previous), max, weights);
-            TensorPrimitives.Exp(weights, weights);
+            Reductions.Exp(weights, weights);
             Elementwise.Add(sum, weights, sum);
             Elementwise.MultiplyAdd(Half(state.Values(p), w, previous), weights, entry[..d], entry[..d]);
         }

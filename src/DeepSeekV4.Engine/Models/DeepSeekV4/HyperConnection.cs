@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors;
 using DeepSeekV4.Engine.Tensors.Kernels;
@@ -49,8 +48,8 @@ public static class HyperConnection
             var row = m.Slice(j * n, n);
             float max = Elementwise.Max(row);
             Elementwise.Subtract(row, max, row);
-            TensorPrimitives.Exp(row, row);
-            Elementwise.Divide(row, TensorPrimitives.Sum(row), row);
+            Reductions.Exp(row, row);
+            Elementwise.Divide(row, Reductions.Sum(row), row);
             Elementwise.Add(row, eps, row);
         }
         NormalizeColumns(m, n, eps);
@@ -59,7 +58,7 @@ public static class HyperConnection
             for (int j = 0; j < n; j++)
             {
                 var row = m.Slice(j * n, n);
-                Elementwise.Divide(row, TensorPrimitives.Sum(row) + eps, row);
+                Elementwise.Divide(row, Reductions.Sum(row) + eps, row);
             }
             NormalizeColumns(m, n, eps);
         }

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using DeepSeekV4.Engine.Tensors.Kernels;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Compute;
 using DeepSeekV4.Engine.KvCache;
@@ -78,7 +78,7 @@ public sealed class LightningIndexer : IChunkedWork
             float score = 0;
             for (int h = 0; h < _heads; h++)
             {
-                float dot = TensorPrimitives.Dot(q.Slice(h * _dim, _dim), key);
+                float dot = Reductions.Dot(q.Slice(h * _dim, _dim), key);
                 if (dot > 0) score += dot * weights[h];
             }
             _scores[j] = score;

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Tensors.Kernels;
 
@@ -9,7 +8,7 @@ public static class RmsNorm
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float InverseRms(ReadOnlySpan<float> x, float eps) =>
-        1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(x) / x.Length + eps);
+        1f / MathF.Sqrt(Reductions.SumOfSquares(x) / x.Length + eps);
 
     /// <summary>In place, with a weight.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

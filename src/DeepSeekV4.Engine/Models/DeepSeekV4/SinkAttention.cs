@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using DeepSeekV4.Engine.Compute;
 using DeepSeekV4.Engine.Tensors.Kernels;
@@ -77,7 +76,7 @@ public sealed class SinkAttention : IChunkedWork
         for (int h = chunk * HeadsPerChunk; h < end; h++)
         {
             var qh = q.Slice(h * _dim, _dim);
-            for (int u = 0; u < rows; u++) scores[u] = TensorPrimitives.Dot(qh, keys.Slice(u * _dim, _dim)) * _scale;
+            for (int u = 0; u < rows; u++) scores[u] = Reductions.Dot(qh, keys.Slice(u * _dim, _dim)) * _scale;
             float blockMax = Elementwise.Max(scores);
             var acc = _acc.AsSpan(h * _dim, _dim);
             if (blockMax > _max[h])
@@ -91,8 +90,8 @@ public sealed class SinkAttention : IChunkedWork
                 _max[h] = blockMax;
             }
             Elementwise.Subtract(scores, _max[h], scores);
-            TensorPrimitives.Exp(scores, scores);
-            _sum[h] += TensorPrimitives.Sum(scores);
+            Reductions.Exp(scores, scores);
+            _sum[h] += Reductions.Sum(scores);
             for (int u = 0; u < rows; u++) Elementwise.MultiplyAdd(keys.Slice(u * _dim, _dim), scores[u], acc, acc);
         }
     }
