@@ -130,6 +130,8 @@ internal sealed unsafe class GgufParser
             if (ne0 % type.BlockSize != 0)
                 throw _r.Fail($"{name}.ne[0]", nDimsAt + 4, $"ne0 = {ne0} is not a multiple of {type.Name}'s block size {type.BlockSize}");
             long rows = ne0 == 0 ? 0 : elements / ne0;
+            if (ne0 / type.BlockSize > long.MaxValue / type.BytesPerBlock)
+                throw _r.Fail($"{name}.ne[0]", nDimsAt + 4, $"a row of ne0 = {ne0} {type.Name} values takes more than int64 bytes");
             long rowBytes = type.RowBytes(ne0);
             if (rows != 0 && rowBytes > long.MaxValue / rows)
                 throw _r.Fail($"{name}.ne", nDimsAt + 4, $"the byte size of {rows} rows of {rowBytes} bytes overflows int64");

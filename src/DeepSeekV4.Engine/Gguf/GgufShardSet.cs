@@ -81,7 +81,7 @@ internal static class GgufShardSet
             total += shard.Parsed.Tensors.Count;
         }
         if (total != expected)
-            throw new GgufSetException(shards[0].Path, $"the {shards.Count} shards hold {total} tensors ({string.Join(" + ", shards.Select(s => s.Parsed.Tensors.Count))}) " +
-                                                       $"but split.tensors.count says {expected}");
+            throw new GgufSetException(shards[0].Path, $"the {shards.Count} shards hold {total} tensors " +
+                                                       $"({string.Join(", ", shards.Select(s => $"{s.Path}: {s.Parsed.Tensors.Count}"))}) but split.tensors.count says {expected}");
     }
 }

@@ -150,4 +150,14 @@ public class GgufParserTensorInfoTests
         Assert.Equal(256, file.Alignment);
         Assert.Equal(dataStart, file.DataStart);
     }
+
+    [Fact]
+    public void A_row_whose_byte_size_overflows_int64_is_refused_before_its_size_is_used()
+    {
+        // 2^62 F32 values: the element count fits int64 but the row's bytes (2^64) do not; the size used to wrap.
+        byte[] image = WithTensors(64, ("huge", 0, 0, [1L << 62]));
+        var e = Assert.Throws<GgufFormatException>(() => GgufFile.FromBytes(image));
+        Assert.Contains("huge.ne[0]", e.Message);
+        Assert.Contains("int64", e.Message);
+    }
 }
