@@ -109,7 +109,7 @@ public class FormatViewHostTests(RenderedViewsFixture views) : IClassFixture<Ren
                "Further out, a fishing boat turns for the harbour while the gulls follow it, calling, until the rain starts.",
         Source = "/home/user/documents/a-rather-long-folder-name/notes-on-the-sea.md",
         PromptTokens = 1234, CompletionTokens = 56, ReusedTokens = 1000, FinishReason = FinishReason.EndOfSequence,
-        PrefillTokensPerSecond = 300, DecodeTokensPerSecond = 42.5, Model = "dsv4-tiny.f16", Seed = 7, Template = "deepseek4",
+        PrefillTokensPerSecond = 300, DecodeTokensPerSecond = 12345.6 /* five digits: must not wrap the speed column */, Model = "dsv4-tiny.f16", Seed = 7, Template = "deepseek4",
     };
 
     [Fact]
