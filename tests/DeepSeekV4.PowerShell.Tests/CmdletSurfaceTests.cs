@@ -27,6 +27,7 @@ public class CmdletSurfaceTests
             ["Threads"] = new("Int32"),
             ["NoMmap"] = new("SwitchParameter"),
             ["MtpPath"] = new("String"),
+            ["NoWarmUp"] = new("SwitchParameter"),
             ["PassThru"] = new("SwitchParameter"),
             ["Force"] = new("SwitchParameter"),
         },

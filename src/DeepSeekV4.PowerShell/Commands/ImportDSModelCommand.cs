@@ -49,6 +49,9 @@ public sealed class ImportDSModelCommand : DSCmdlet
     public string? MtpPath { get; set; }
 
     [Parameter]
+    public SwitchParameter NoWarmUp { get; set; }
+
+    [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     [Parameter]
@@ -78,9 +81,10 @@ public sealed class ImportDSModelCommand : DSCmdlet
             {
                 var progress = new ProgressRecord(1, "Import-DSModel", $"Loading {file}");
                 var model = RunEngine((post, ct) => session.Import(file, Name, _contextLength, KvCacheType,
-                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp, WarmUp = true }, Force, post, ct), e =>
+                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp, WarmUp = !NoWarmUp }, Force, post, ct), e =>
                 {
                     if (e is not LoadProgressEvent p) return;
+                    if (!progress.StatusDescription.StartsWith(p.Stage + ":", StringComparison.Ordinal)) WriteVerbose($"{p.Stage}: {file}");
                     progress.StatusDescription = $"{p.Stage}: {file}";
                     progress.PercentComplete = p.Total > 0 ? (int)Math.Clamp(100 * p.Done / p.Total, 0, 100) : -1;
                     WriteThrottledProgress(progress);

@@ -124,4 +124,16 @@ public class ImportDSModelHostTests
         Assert.True(again.IsCurrent);
         Assert.Single(host.Run("Get-DSModel").Succeeded().Objects<ModelInfo>());
     }
+
+    [Fact]
+    public void The_first_load_warms_the_model_up_unless_NoWarmUp()
+    {
+        using var dir = new TempDirectory();
+        // Each load stage is written to the verbose stream once (progress records are throttled, verbose ones are not).
+        static bool WarmedUp(HostRun run) => run.Verbose.Any(v => v.Message.StartsWith("warming up:", StringComparison.Ordinal));
+        using (var host = new PowerShellHost())
+            Assert.True(WarmedUp(host.Run("Import-DSModel -LiteralPath $args[0] -Verbose", dir.CopyTinyModel("a.gguf")).Succeeded()));
+        using (var host = new PowerShellHost())
+            Assert.False(WarmedUp(host.Run("Import-DSModel -LiteralPath $args[0] -NoWarmUp -Verbose", dir.CopyTinyModel("b.gguf")).Succeeded()));
+    }
 }
