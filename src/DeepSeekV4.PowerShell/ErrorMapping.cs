@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DeepSeekV4.Engine.Compute.Gpu;
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Models.DeepSeekV4;
@@ -13,7 +14,7 @@ public static class ErrorMapping
     {
         ModelNotLoadedException m => m.ModelName == null ? ErrorCategory.InvalidOperation : ErrorCategory.ObjectNotFound,
         ModelNameInUseException => ErrorCategory.ResourceExists,
-        ModelDoesNotFitException => ErrorCategory.ResourceUnavailable,
+        ModelDoesNotFitException or GpuDeviceUnavailableException => ErrorCategory.ResourceUnavailable,
         ContextOverflowException or DocumentTooLargeException => ErrorCategory.LimitsExceeded,
         FileNotFoundException or DirectoryNotFoundException or ItemNotFoundException => ErrorCategory.ObjectNotFound,
         UnsupportedModelException => ErrorCategory.InvalidType,

@@ -94,7 +94,9 @@ public class CmdletSurfaceTests
             ["WeightType"] = new("String", "BuiltIn"),
             ["ContextLength"] = new("Int32", Transformation: "TokenCountTransformationAttribute"),
             ["KvCacheType"] = new("KvCacheFormat"),
-            ["AvailableMemory"] = new("Int64"),
+            ["AvailableMemory"] = new("Int64", Aliases: ["DeviceMemory"]),
+            ["Device"] = new("ComputeDevice"),
+            ["DeviceId"] = new("Int32"),
         },
     };
 

@@ -19,6 +19,9 @@ public sealed record MemoryEstimate(
 {
     public long WeightBytes => Weights.Sum(w => w.Bytes);
 
+    /// <summary>The memory the estimate is against: "cpu" (this machine's), or an accelerator's ("cuda:0").</summary>
+    public string Device { get; init; } = "cpu";
+
     public long KvCacheBytes => KvCache.Sum(c => c.Bytes);
 
     /// <summary>What loading needs now: the weights count only when no session has them in memory yet.</summary>
@@ -43,7 +46,7 @@ public sealed record MemoryEstimate(
         $"{Model} needs {ByteSize.Format(RequiredBytes)} (weights {ByteSize.Format(WeightBytes)}" +
         (WeightsAlreadyLoaded ? " already in memory" : "") +
         $", KV cache {ByteSize.Format(KvCacheBytes)} for {ContextLength:N0} tokens as {KvCacheType}, scratch {ByteSize.Format(ScratchBytes)})" +
-        $" and {ByteSize.Format(AvailableBytes)} is available";
+        $" and {ByteSize.Format(AvailableBytes)} is available" + (Device == "cpu" ? "" : $" on {Device}");
 
     public static MemoryEstimate Create(string model, IModelFootprint footprint, int contextLength, KvCacheFormat format,
         long availableBytes, bool weightsAlreadyLoaded)

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using DeepSeekV4.Engine.Compute;
+using DeepSeekV4.Engine.Compute.Gpu;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
 
@@ -46,8 +48,30 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
     public KvCacheFormat KvCacheType { get; set; } = KvCacheFormat.Native;
 
     [Parameter]
+    [Alias("DeviceMemory")]
     [ValidateRange(0L, long.MaxValue)]
     public long AvailableMemory { get => _available ?? 0; set => _available = value; }
+
+    [Parameter]
+    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+
+    [Parameter]
+    [ValidateRange(0, 1024)]
+    public int DeviceId { get; set; }
+
+    private (string Id, long Bytes) _memory;
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            _memory = DeviceMemory.Resolve(Device, DeviceId, _available);
+        }
+        catch (GpuDeviceUnavailableException e)
+        {
+            ThrowTerminatingError(ErrorMapping.Record(e, e.Device));
+        }
+    }
 
     protected override void ProcessRecord()
     {
@@ -55,7 +79,7 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
         {
             try
             {
-                WriteObject(MemoryEstimates.ForBuiltIn(Name, _contextLength, KvCacheType, _available, WeightType));
+                WriteObject(MemoryEstimates.ForBuiltIn(Name, _contextLength, KvCacheType, _memory.Bytes, WeightType) with { Device = _memory.Id });
             }
             catch (Exception e) when (e is not PipelineStoppedException)
             {
@@ -67,7 +91,7 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
         {
             try
             {
-                WriteObject(Session.Registry.Estimate(file, _contextLength, KvCacheType, _available));
+                WriteObject(Session.Registry.Estimate(file, _contextLength, KvCacheType, _memory.Bytes) with { Device = _memory.Id });
             }
             catch (Exception e) when (e is not PipelineStoppedException)
             {
