@@ -22,7 +22,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "bench";
 
     public string Usage =>
-        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile]";
+        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile] [--numerics fast|reference]";
 
     public IEnumerable<string> Flags => ["json", "no-mmap", "memory", "profile"];
 
@@ -38,6 +38,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             GenerateTokens = NonNegative(args.GetInt("n", 128), "n"),
             Repetitions = Positive(args.GetInt("repetitions", 5), "repetitions"),
             KvCache = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native"),
+            Numerics = NumericsOption.Parse(args.Get("numerics")),
             Profile = args.Has("profile"),
         };
         int threads = args.Has("threads") ? Positive(args.GetInt("threads", 0), "threads") : 0;
@@ -93,7 +94,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             parameters = header.Tensors.Sum(t => t.ElementCount);
         }
 
-        var loadOptions = new ModelLoadOptions { Threads = threads, LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped };
+        var loadOptions = new ModelLoadOptions { Threads = threads, LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, Numerics = options.Numerics };
         var loadTime = Stopwatch.StartNew();
         using var loaded = DeepSeekV4ModelLoader.Instance.Load(path, loadOptions, null, CancellationToken.None);
         double loadSeconds = loadTime.Elapsed.TotalSeconds;
@@ -109,6 +110,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["mmap"] = !noMmap;
         report["memory_locked"] = (loaded.Model as DeepSeekV4Model)?.File.IsMemoryLocked ?? false;
         report["kv_cache"] = options.KvCache.ToString().ToLowerInvariant();
+        report["numerics"] = options.Numerics.ToString().ToLowerInvariant();
         report["n_prompt"] = options.PromptTokens;
         report["n_gen"] = options.GenerateTokens;
         report["repetitions"] = options.Repetitions;

@@ -11,7 +11,7 @@ public sealed class GenerateCommand : ICliCommand, IFlagDeclaringCommand
 {
     public string Name => "generate";
 
-    public string Usage => "generate --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt --greedy -n N [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)]";
+    public string Usage => "generate --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt --greedy -n N [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--numerics fast|reference]";
 
     public IEnumerable<string> Flags => ["greedy"];
 
@@ -26,10 +26,11 @@ public sealed class GenerateCommand : ICliCommand, IFlagDeclaringCommand
         int count = args.GetInt("n", 0);
         if (count < 0) throw new CliUsageException($"-n must not be negative, got {count}");
         string? mtpPath = args.Get("mtp");
+        var numerics = NumericsOption.Parse(args.Get("numerics"));
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
 
-        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions { MtpPath = mtpPath });
+        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions { MtpPath = mtpPath, Numerics = numerics });
         if (model.Mtp is { } mtpBlock) Console.Error.WriteLine($"MTP block bound ({mtpBlock})");
         using var sequence = model.CreateSequence(Math.Max(1, tokens.Length + count - 1), format);
         var logits = new float[model.VocabularySize];

@@ -16,7 +16,7 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "logits";
 
     public string Usage =>
-        "logits --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--all] --out OUT.f32";
+        "logits --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--all] --out OUT.f32 [--numerics fast|reference]";
 
     public IEnumerable<string> Flags => ["all"];
 
@@ -33,10 +33,11 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
         bool all = args.Has("all");
         string outPath = args.Require("out");
         string? mtpPath = args.Get("mtp");
+        var numerics = NumericsOption.Parse(args.Get("numerics"));
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
 
-        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions { MtpPath = mtpPath });
+        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions { MtpPath = mtpPath, Numerics = numerics });
         if (model.Mtp is { } mtpBlock) Console.Error.WriteLine($"MTP block bound ({mtpBlock})");
         int vocab = model.VocabularySize;
         using var sequence = model.CreateSequence(tokens.Length, format);

@@ -31,7 +31,7 @@ public sealed class PerplexityCommand(ModelRegistry? registry) : ICliCommand, IF
     public string Name => "perplexity";
 
     public string Usage => "perplexity --model FILE [--mtp FILE] --text FILE [--ctx N] [--stride N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0[,...]] " +
-                           "[--baseline FORMAT|FILE] [--threads N] [--force] [--json]";
+                           "[--baseline FORMAT|FILE] [--threads N] [--force] [--json] [--numerics fast|reference]";
 
     public IEnumerable<string> Flags => ["json", "force"];
 
@@ -45,7 +45,7 @@ public sealed class PerplexityCommand(ModelRegistry? registry) : ICliCommand, IF
         int? stride = args.Get("stride") != null ? args.GetInt("stride", ctx) : null;
         var formats = KvCacheFormatOption.ParseList(args.Get("kv-cache") ?? "native");
         string baseline = args.Get("baseline") ?? "native";
-        var options = new ModelLoadOptions { Threads = args.GetInt("threads", 0), MtpPath = args.Get("mtp") };
+        var options = new ModelLoadOptions { Threads = args.GetInt("threads", 0), MtpPath = args.Get("mtp"), Numerics = NumericsOption.Parse(args.Get("numerics")) };
         bool force = args.Has("force"), json = args.Has("json");
         if (args.Unused().FirstOrDefault() is { } unknown) throw new CliUsageException($"unknown option --{unknown}");
         bool baselineIsFormat = KvCacheFormatOption.TryParse(baseline, out var baselineFormat);

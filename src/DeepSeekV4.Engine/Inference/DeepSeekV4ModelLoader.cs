@@ -31,7 +31,8 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
             var footprint = Footprint(file);
             var tokenizer = ChatTokenizerFactory.FromGguf(file);
             cancellationToken.ThrowIfCancellationRequested();
-            var model = DeepSeekV4Model.LoadPrivate(file, options.MtpPath == null ? null : new DeepSeekV4ModelOptions { MtpPath = options.MtpPath, LoadMode = options.LoadMode });
+            var model = DeepSeekV4Model.LoadPrivate(file, options.MtpPath == null && options.Numerics == DeepSeekV4Numerics.Fast ? null
+                : new DeepSeekV4ModelOptions { MtpPath = options.MtpPath, LoadMode = options.LoadMode, Numerics = options.Numerics });
             foreach (var note in footprint.Description.Notes) onEvent?.Invoke(new WarningEvent($"{System.IO.Path.GetFileName(file.Path)}: {note}"));
             if (model.Mtp != null)
                 footprint = new DeepSeekV4Footprint(footprint.Description with { Mtp = model.Mtp }, footprint.Config,

@@ -43,4 +43,7 @@ public sealed record ModelLoadOptions
     /// which runs without tiered compilation, and the tests leave it off.
     /// </summary>
     public bool WarmUp { get; init; }
+
+    /// <summary>How the forward pass rounds (<see cref="Models.DeepSeekV4.DeepSeekV4ModelOptions.Numerics"/>).</summary>
+    public Models.DeepSeekV4.DeepSeekV4Numerics Numerics { get; init; } = Models.DeepSeekV4.DeepSeekV4Numerics.Fast;
 }

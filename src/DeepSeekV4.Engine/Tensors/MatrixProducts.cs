@@ -24,7 +24,8 @@ public static unsafe class MatrixProducts
     [ThreadStatic] private static ProductJob? _job;
 
     /// <summary>One product of <see cref="MatMulMany"/>: its weights, where its input rows start in x, how many, and where its output starts in y.</summary>
-    public readonly record struct ProductPart(TensorView Weight, int InputOffset, int Tokens, int OutputOffset);
+    /// <remarks><see cref="Exact"/>: as <see cref="MatMul(TensorView, ReadOnlySpan{float}, int, Span{float}, bool)"/>'s <c>exact</c>.</remarks>
+    public readonly record struct ProductPart(TensorView Weight, int InputOffset, int Tokens, int OutputOffset, bool Exact = false);
 
     /// <summary>y[r] = Σ_i W[r, i] · x[i] for r in [0, W.RowCount).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -52,10 +53,19 @@ public static unsafe class MatrixProducts
     /// <see cref="MatVec(TensorView, ReadOnlySpan{float}, Span{float})"/> of X[t, ·] bit for bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MatMul(TensorView weight, ReadOnlySpan<float> x, int tokens, Span<float> y)
+    public static void MatMul(TensorView weight, ReadOnlySpan<float> x, int tokens, Span<float> y) => MatMul(weight, x, tokens, y, exact: false);
+
+    /// <summary>
+    /// As <see cref="MatMul(TensorView, ReadOnlySpan{float}, int, Span{float})"/>; with <paramref name="exact"/> the
+    /// activations stay float32 whatever the weight format (each weight row is dequantized and dotted in float32, as
+    /// DeepSeek's reference code does on dequantized weights), instead of being converted to the format's integer partner.
+    /// Not for interleaved weights.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MatMul(TensorView weight, ReadOnlySpan<float> x, int tokens, Span<float> y, bool exact)
     {
         CheckShapes(weight, x.Length, tokens, y.Length);
-        Multiply(weight, x, tokens, y, 0, (int)weight.RowCount, (int)weight.RowCount);
+        Multiply(weight, x, tokens, y, 0, (int)weight.RowCount, (int)weight.RowCount, exact);
     }
 
     /// <summary>Σ a·b in float32 (the float kernel the F32 weights use).</summary>
@@ -93,7 +103,7 @@ public static unsafe class MatrixProducts
                 {
                     var weight = part.Weight;
                     if (part.Tokens > 0 && weight.RowCount > 0)
-                        job.Add(weight, px + part.InputOffset, part.Tokens, py + part.OutputOffset, 0, (int)weight.RowCount, (int)weight.RowCount);
+                        job.Add(weight, px + part.InputOffset, part.Tokens, py + part.OutputOffset, 0, (int)weight.RowCount, (int)weight.RowCount, part.Exact);
                 }
                 job.Run();
             }
@@ -105,7 +115,7 @@ public static unsafe class MatrixProducts
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Multiply(TensorView weight, ReadOnlySpan<float> x, int tokens, Span<float> y, int firstRow, int rowCount, int outputs)
+    private static void Multiply(TensorView weight, ReadOnlySpan<float> x, int tokens, Span<float> y, int firstRow, int rowCount, int outputs, bool exact = false)
     {
         if (rowCount == 0 || tokens == 0) return;
         var job = _job ??= new ProductJob();
@@ -114,7 +124,7 @@ public static unsafe class MatrixProducts
         {
             try
             {
-                job.Add(weight, px, tokens, py, firstRow, rowCount, outputs);
+                job.Add(weight, px, tokens, py, firstRow, rowCount, outputs, exact);
                 job.Run();
             }
             finally
@@ -148,6 +158,7 @@ public static unsafe class MatrixProducts
             public bool Interleaved;
             public int ChunkRows;
             public int FirstChunk;
+            public bool Exact;
         }
 
         private Part[] _parts = new Part[4];
@@ -158,8 +169,9 @@ public static unsafe class MatrixProducts
         private ActivationRow[] _activationRows = GC.AllocateArray<ActivationRow>(16, pinned: true);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add(TensorView weight, float* x, int tokens, float* y, int firstRow, int rowCount, int outputs)
+        public void Add(TensorView weight, float* x, int tokens, float* y, int firstRow, int rowCount, int outputs, bool exact = false)
         {
+            if (exact && weight.IsInterleaved) throw new NotSupportedException($"'{weight.Name}': exact products need the plain layout, not the interleaved one");
             if (weight.IsInterleaved && (firstRow % InterleavedQ8_0.Rows != 0 || rowCount % InterleavedQ8_0.Rows != 0))
                 throw new ArgumentException($"rows [{firstRow}, {firstRow + rowCount}) of interleaved tensor '{weight.Name}' do not start and end on groups of {InterleavedQ8_0.Rows}");
             var format = Dequantizer.FormatOf(weight.Type);
@@ -173,7 +185,7 @@ public static unsafe class MatrixProducts
             {
                 Format = format, Path = format.KernelPath, Weights = (byte*)weight.Address, WeightRowBytes = weight.RowBytes, N = n,
                 X = x, Encoding = format.DotActivation, Tokens = tokens, Y = y, Outputs = outputs,
-                FirstRow = firstRow, EndRow = firstRow + rowCount, Interleaved = weight.IsInterleaved,
+                FirstRow = firstRow, EndRow = firstRow + rowCount, Interleaved = weight.IsInterleaved, Exact = exact,
             };
         }
 
@@ -240,6 +252,7 @@ public static unsafe class MatrixProducts
             for (int i = 0; i < _count; i++)
             {
                 ref var part = ref _parts[i];
+                if (part.Exact) continue;
                 int same = SameActivations(i);
                 if (same >= 0)
                 {
@@ -255,7 +268,7 @@ public static unsafe class MatrixProducts
             for (int i = 0; i < _count; i++)
             {
                 ref var part = ref _parts[i];
-                if (SameActivations(i) >= 0) continue;
+                if (part.Exact || SameActivations(i) >= 0) continue;
                 int stride = RowStride(part.Encoding, part.N);
                 for (int t = 0; t < part.Tokens; t++)
                 {
@@ -263,7 +276,7 @@ public static unsafe class MatrixProducts
                     buffer += stride;
                 }
             }
-            _activations = (ActivationRow*)Unsafe.AsPointer(ref _activationRows[0]); // pinned array
+            if (_activationRows.Length > 0) _activations = (ActivationRow*)Unsafe.AsPointer(ref _activationRows[0]); // pinned array
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -273,7 +286,7 @@ public static unsafe class MatrixProducts
             for (int j = 0; j < i; j++)
             {
                 ref var other = ref _parts[j];
-                if (other.X == part.X && other.Tokens == part.Tokens && other.N == part.N && other.Encoding == part.Encoding) return j;
+                if (!other.Exact && other.X == part.X && other.Tokens == part.Tokens && other.N == part.N && other.Encoding == part.Encoding) return j;
             }
             return -1;
         }
@@ -293,11 +306,36 @@ public static unsafe class MatrixProducts
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunRows(ref Part part, int begin, int end)
         {
+            if (part.Exact)
+            {
+                RunRowsExact(ref part, begin, end);
+                return;
+            }
             var activations = _activations + part.ActivationIndex;
             if (part.Interleaved) InterleavedQ8_0Products.MultiplyRows(part.Path, part.Weights, part.WeightRowBytes, begin, end, activations, part.Tokens, part.Y, part.Outputs, part.N);
             else part.Format.MultiplyRows(part.Path, part.Weights, part.WeightRowBytes, begin, end, activations, part.Tokens, part.Y, part.Outputs, part.N);
         }
+
+        // Exact products: each weight row dequantized to float32 once, then dotted in float32 with every token's activations.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void RunRowsExact(ref Part part, int begin, int end)
+        {
+            int n = part.N;
+            var row = _exactRow is { } buffer && buffer.Length >= n ? _exactRow : _exactRow = GC.AllocateArray<float>(n, pinned: true);
+            fixed (float* pr = row)
+            {
+                var values = new Span<float>(pr, n);
+                for (int r = begin; r < end; r++)
+                {
+                    part.Format.Dequantize(new ReadOnlySpan<byte>(part.Weights + (long)r * part.WeightRowBytes, part.WeightRowBytes), values);
+                    for (int t = 0; t < part.Tokens; t++)
+                        part.Y[(long)t * part.Outputs + r] = FloatDots.Run<F32Row>(KernelIsa.Selected, (byte*)pr, part.X + (long)t * n, n);
+                }
+            }
+        }
     }
+
+    [ThreadStatic] private static float[]? _exactRow;
 
     private static void CheckShapes(TensorView weight, int xLength, int tokens, long yLength)
     {

@@ -13,6 +13,9 @@ public sealed record BenchmarkOptions
     public int GenerateTokens { get; init; } = 128;
     public int Repetitions { get; init; } = 5;
     public KvCacheFormat KvCache { get; init; } = KvCacheFormat.Native;
+
+    /// <summary>How the measured model rounds (the dsv4 bench's --numerics; applied when the caller loads the model).</summary>
+    public Models.DeepSeekV4.DeepSeekV4Numerics Numerics { get; init; } = Models.DeepSeekV4.DeepSeekV4Numerics.Fast;
     public bool WarmUp { get; init; } = true;
     /// <summary>Whether to record where the matrix products' time goes (<see cref="BenchmarkResult.PromptProfile"/>, <see cref="BenchmarkResult.GenerationProfile"/>).</summary>
     public bool Profile { get; init; }

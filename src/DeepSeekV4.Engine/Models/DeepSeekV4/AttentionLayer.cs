@@ -25,13 +25,18 @@ internal static class AttentionLayer
         var cosTable = ratio > 0 ? ws.CompressedCos : ws.WindowCos;
         var sinTable = ratio > 0 ? ws.CompressedSin : ws.WindowSin;
 
+        // Reference numerics: the inputs of q_a, kv, q_b, the indexer's q_b and output b (FP8 in the release) are rounded
+        // to FP8 per 128 and every product runs in float32; the compressors, weights_proj and wo_a take them unrounded.
+        bool exact = model.Options.Numerics == DeepSeekV4Numerics.Reference;
+        var xRounded = exact ? ActivationRounding.Round(x, tokens, d, ws.RoundedInput) : x;
         var qLatent = ws.QueryLatent.AsSpan(0, tokens * c.QLoraRank);
-        MatrixProducts.MatMul(w.QueryA, x, tokens, qLatent);
-        RmsNorm.ApplyRows(qLatent, tokens, w.QueryNorm, c.RmsNormEps);
-        var q = ws.Query.AsSpan(0, tokens * heads * hd);
-        MatrixProducts.MatMul(w.QueryB, qLatent, tokens, q);
+        MatrixProducts.MatMul(w.QueryA, xRounded, tokens, qLatent, exact);
         var kv = ws.KeyValue.AsSpan(0, tokens * hd);
-        MatrixProducts.MatMul(w.KeyValue, x, tokens, kv);
+        MatrixProducts.MatMul(w.KeyValue, xRounded, tokens, kv, exact);
+        RmsNorm.ApplyRows(qLatent, tokens, w.QueryNorm, c.RmsNormEps);
+        var qLatentRounded = exact ? ActivationRounding.Round(qLatent, tokens, c.QLoraRank, ws.RoundedInput) : qLatent;
+        var q = ws.Query.AsSpan(0, tokens * heads * hd);
+        MatrixProducts.MatMul(w.QueryB, qLatentRounded, tokens, q, exact);
         for (int t = 0; t < tokens; t++)
         {
             var cos = cosTable.AsSpan(t * half, half);
@@ -52,17 +57,17 @@ internal static class AttentionLayer
         var indexer = w.Indexer;
         if (compressor is not null)
         {
-            MatrixProducts.MatMul(compressor.Values, x, tokens, ws.CompressorValues.AsSpan(0, tokens * compressor.Width));
-            MatrixProducts.MatMul(compressor.Gate, x, tokens, ws.CompressorLogits.AsSpan(0, tokens * compressor.Width));
+            MatrixProducts.MatMul(compressor.Values, x, tokens, ws.CompressorValues.AsSpan(0, tokens * compressor.Width), exact);
+            MatrixProducts.MatMul(compressor.Gate, x, tokens, ws.CompressorLogits.AsSpan(0, tokens * compressor.Width), exact);
         }
         int iHeads = c.IndexerHeadCount, iDim = c.IndexerHeadDim;
         if (indexer is not null)
         {
             var ic = indexer.Compressor;
-            MatrixProducts.MatMul(ic.Values, x, tokens, ws.IndexerValues.AsSpan(0, tokens * ic.Width));
-            MatrixProducts.MatMul(ic.Gate, x, tokens, ws.IndexerLogits.AsSpan(0, tokens * ic.Width));
+            MatrixProducts.MatMul(ic.Values, x, tokens, ws.IndexerValues.AsSpan(0, tokens * ic.Width), exact);
+            MatrixProducts.MatMul(ic.Gate, x, tokens, ws.IndexerLogits.AsSpan(0, tokens * ic.Width), exact);
             var iq = ws.IndexerQuery.AsSpan(0, tokens * iHeads * iDim);
-            MatrixProducts.MatMul(indexer.Query, qLatent, tokens, iq);
+            MatrixProducts.MatMul(indexer.Query, exact ? ActivationRounding.Round(qLatent, tokens, c.QLoraRank, ws.RoundedInput) : qLatent, tokens, iq, exact);
             for (int t = 0; t < tokens; t++)
             {
                 var cos = cosTable.AsSpan(t * half, half);
@@ -76,7 +81,7 @@ internal static class AttentionLayer
                 }
             }
             var iw = ws.IndexerWeights.AsSpan(0, tokens * iHeads);
-            MatrixProducts.MatMul(indexer.HeadWeights, x, tokens, iw);
+            MatrixProducts.MatMul(indexer.HeadWeights, x, tokens, iw, exact);
             Elementwise.Multiply(iw, (float)(Math.Pow(iDim, -0.5) * Math.Pow(iHeads, -0.5)), iw);
         }
 
@@ -130,12 +135,13 @@ internal static class AttentionLayer
         for (int g = 0; g < groups; g++)
         {
             for (int t = 0; t < tokens; t++) output.Slice(t * heads * hd + g * groupWidth, groupWidth).CopyTo(byGroup.Slice((g * tokens + t) * groupWidth, groupWidth));
-            parts[g] = new(w.OutputAGroups[g], g * tokens * groupWidth, tokens, g * tokens * rank);
+            parts[g] = new(w.OutputAGroups[g], g * tokens * groupWidth, tokens, g * tokens * rank, exact);
         }
         MatrixProducts.MatMulMany(parts, byGroup, groupOutput);
         for (int g = 0; g < groups; g++)
             for (int t = 0; t < tokens; t++) groupOutput.Slice((g * tokens + t) * rank, rank).CopyTo(lowRank.Slice(t * groups * rank + g * rank, rank));
-        MatrixProducts.MatMul(w.OutputB, lowRank, tokens, ws.SublayerOutput.AsSpan(0, tokens * d));
+        if (exact) ActivationRounding.RoundInPlace(lowRank, tokens, groups * rank);
+        MatrixProducts.MatMul(w.OutputB, lowRank, tokens, ws.SublayerOutput.AsSpan(0, tokens * d), exact);
     }
 
     // Pushes one token into a compressor; a completed block becomes an entry: RMS norm, RoPE at the block's first

@@ -71,7 +71,7 @@ public sealed class DeepSeekV4Model : ILanguageModel
         options.Validate();
         var config = DeepSeekV4Config.FromGguf(file);
         // A caller's file is left as it is; a file opened for this model alone may have its weights rearranged in place.
-        var weights = DeepSeekV4Weights.Bind(file, config, interleave: (ownsFile || rearrange) && options.InterleaveWeights);
+        var weights = DeepSeekV4Weights.Bind(file, config, interleave: (ownsFile || rearrange) && options.InterleaveWeights && options.Numerics == DeepSeekV4Numerics.Fast);
         var model = new DeepSeekV4Model(file, ownsFile, config, weights, options);
         if (options.MtpPath != null)
         {

@@ -32,10 +32,18 @@ public sealed record DeepSeekV4ModelOptions
     /// </summary>
     public string? MtpPath { get; init; }
 
+    /// <summary>
+    /// How the forward pass rounds: <see cref="DeepSeekV4Numerics.Fast"/> (integer products, the default) or
+    /// <see cref="DeepSeekV4Numerics.Reference"/> (DeepSeek's reference roundings, float products; weights are then not
+    /// interleaved).
+    /// </summary>
+    public DeepSeekV4Numerics Numerics { get; init; } = DeepSeekV4Numerics.Fast;
+
     internal void Validate()
     {
         if (MaxContextLength is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxContextLength), MaxContextLength, "must be positive");
         if (MaxBatchTokens <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchTokens), MaxBatchTokens, "must be positive");
         if (TruncationSlack < 0) throw new ArgumentOutOfRangeException(nameof(TruncationSlack), TruncationSlack, "must not be negative");
+        if (!Enum.IsDefined(Numerics)) throw new ArgumentOutOfRangeException(nameof(Numerics), Numerics, "must be Fast or Reference");
     }
 }

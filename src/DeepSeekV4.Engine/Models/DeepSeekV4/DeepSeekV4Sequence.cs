@@ -64,7 +64,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
         cancellationToken.ThrowIfCancellationRequested();
 
         int passTokens = Math.Min(n, Math.Min(_model.Options.MaxBatchTokens, ContextLength));
-        if (_workspace is null || _workspace.Capacity < passTokens) _workspace = new ForwardWorkspace(config, passTokens, ContextLength);
+        if (_workspace is null || _workspace.Capacity < passTokens) _workspace = new ForwardWorkspace(config, passTokens, ContextLength, _model.Options.Numerics == DeepSeekV4Numerics.Reference);
         var ws = _workspace;
         int start = Length;
         cache.BeginPass(n);
@@ -169,7 +169,8 @@ public sealed class DeepSeekV4Sequence : IModelSequence
             HyperConnection.Reduce(streams.Slice(i * width, width), pre, hc, hidden);
             RmsNorm.Apply(hidden, w.OutputNorm, c.RmsNormEps);
         }
-        MatrixProducts.MatMul(w.Output, ws.Hidden.AsSpan(0, count * d), count, logits[..(count * c.VocabSize)]);
+        MatrixProducts.MatMul(w.Output, ws.Hidden.AsSpan(0, count * d), count, logits[..(count * c.VocabSize)],
+            exact: _model.Options.Numerics == DeepSeekV4Numerics.Reference);
     }
 
     public void Reset()
