@@ -1,10 +1,28 @@
 namespace DeepSeekV4.Engine.Tests;
 
-/// <summary>A fact that is reported as skipped (not silently passed) when a file outside the repository is absent.</summary>
+/// <summary>
+/// A fact that is reported as skipped (not silently passed) when a file kept out of the repository is absent from
+/// every place it may be: absolute paths, or paths under tests/fixtures written as "fixtures:folder/file".
+/// </summary>
 public sealed class FactWhenFileExistsAttribute : FactAttribute
 {
-    public FactWhenFileExistsAttribute(string path)
+    private const string FixturePrefix = "fixtures:";
+
+    public FactWhenFileExistsAttribute(params string[] paths)
     {
-        if (!File.Exists(path)) Skip = $"{path} is not present on this machine";
+        if (!paths.Any(p => File.Exists(Resolve(p)))) Skip = $"none of {string.Join(", ", paths)} is present on this machine";
+    }
+
+    private static string Resolve(string path)
+    {
+        if (!path.StartsWith(FixturePrefix, StringComparison.Ordinal)) return path;
+        try
+        {
+            return FixturePaths.Get(path[FixturePrefix.Length..].Split('/'));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return "";
+        }
     }
 }

@@ -28,6 +28,7 @@ public class CmdletSurfaceTests
             ["NoMmap"] = new("SwitchParameter"),
             ["MtpPath"] = new("String"),
             ["NoWarmUp"] = new("SwitchParameter"),
+            ["Numerics"] = new("DeepSeekV4Numerics"),
             ["PassThru"] = new("SwitchParameter"),
             ["Force"] = new("SwitchParameter"),
         },

@@ -42,7 +42,8 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
             {
                 if (existing.Path != full) throw new ModelNameInUseException(name, existing.Path, full);
                 string? mtp = options?.MtpPath == null ? null : ModelRegistry.CanonicalMtp(options.MtpPath);
-                if ((contextLength == null || contextLength == existing.ContextLength) && format == existing.KvCacheType && mtp == existing.LoadOptions.MtpPath)
+                if ((contextLength == null || contextLength == existing.ContextLength) && format == existing.KvCacheType && mtp == existing.LoadOptions.MtpPath
+                    && (options?.Numerics ?? Engine.Models.DeepSeekV4.DeepSeekV4Numerics.Fast) == existing.LoadOptions.Numerics)
                 {
                     ModelRegistry.WarnIfLoadedOtherwise(full, existing.LoadOptions, options ?? new ModelLoadOptions(), onEvent);
                     Current = existing;

@@ -17,6 +17,9 @@ public sealed record ModelInfo(
     bool IsCurrent,
     int SharedBy)
 {
+    /// <summary>How the forward pass rounds: Fast (the integer products) or Reference (DeepSeek's own roundings).</summary>
+    public Models.DeepSeekV4.DeepSeekV4Numerics Numerics { get; init; }
+
     /// <summary>What the loader tolerated in the file (e.g. "runs without YaRN"); empty for a file as expected.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 

@@ -174,7 +174,9 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
     }
 
     /// <summary>A model with a separate MTP file is another entry than the model alone (its weights are another set).</summary>
-    private static string Key(string file, ModelLoadOptions options) => options.MtpPath == null ? file : $"{file} + {options.MtpPath}";
+    /// <summary>One entry per file and what changes the loaded model itself: its MTP file and its numerics.</summary>
+    private static string Key(string file, ModelLoadOptions options) =>
+        file + (options.MtpPath == null ? "" : $" + {options.MtpPath}") + (options.Numerics == Models.DeepSeekV4.DeepSeekV4Numerics.Fast ? "" : $" ({options.Numerics})");
 
     /// <summary>The context asked for, or the model's maximum capped at <see cref="DefaultContextLength"/>.</summary>
     public static int DefaultContext(IModelFootprint footprint, int? asked) =>

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
 
 namespace DeepSeekV4.PowerShell.Commands;
 
@@ -52,6 +53,9 @@ public sealed class ImportDSModelCommand : DSCmdlet
     public SwitchParameter NoWarmUp { get; set; }
 
     [Parameter]
+    public DeepSeekV4Numerics Numerics { get; set; } = DeepSeekV4Numerics.Fast;
+
+    [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     [Parameter]
@@ -81,7 +85,7 @@ public sealed class ImportDSModelCommand : DSCmdlet
             {
                 var progress = new ProgressRecord(1, "Import-DSModel", $"Loading {file}");
                 var model = RunEngine((post, ct) => session.Import(file, Name, _contextLength, KvCacheType,
-                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp, WarmUp = !NoWarmUp }, Force, post, ct), e =>
+                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp, WarmUp = !NoWarmUp, Numerics = Numerics }, Force, post, ct), e =>
                 {
                     if (e is not LoadProgressEvent p) return;
                     if (!progress.StatusDescription.StartsWith(p.Stage + ":", StringComparison.Ordinal)) WriteVerbose($"{p.Stage}: {file}");

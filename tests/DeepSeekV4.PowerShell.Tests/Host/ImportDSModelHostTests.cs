@@ -136,4 +136,19 @@ public class ImportDSModelHostTests
         using (var host = new PowerShellHost())
             Assert.False(WarmedUp(host.Run("Import-DSModel -LiteralPath $args[0] -NoWarmUp -Verbose", dir.CopyTinyModel("b.gguf")).Succeeded()));
     }
+
+    [Fact]
+    public void Reference_numerics_load_their_own_model_and_say_so()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.CopyTinyModel("n.gguf");
+        using var host = new PowerShellHost();
+        var fast = Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -Name fast -PassThru", file).Succeeded().Objects<ModelInfo>());
+        var reference = Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -Name ref -Numerics Reference -KvCacheType F32 -PassThru", file)
+            .Succeeded().Objects<ModelInfo>());
+        Assert.Equal(DeepSeekV4.Engine.Models.DeepSeekV4.DeepSeekV4Numerics.Fast, fast.Numerics);
+        Assert.Equal(DeepSeekV4.Engine.Models.DeepSeekV4.DeepSeekV4Numerics.Reference, reference.Numerics);
+        Assert.Equal((1, 1), (fast.SharedBy, reference.SharedBy));   // two models: the roundings are the model's own
+        Assert.Single(host.Run("Invoke-DSCompletion -Model ref -Prompt hello -MaxTokens 4 -Temperature 0").Succeeded().Objects<CompletionResult>());
+    }
 }

@@ -44,7 +44,7 @@ public class ConverterTinyReferenceTests(ITestOutputHelper output)
         public override string ToString() => $"median RMS {Median:G3} (max {Rms.Max():G3}), top-1 {Agree}/{Rows} [{string.Join(" ", Rms.Select(v => v.ToString("F3")))}]";
     }
 
-    [FactWhenFileExists("/work/shared/fixtures/converter-tiny/" + GgufName)]
+    [FactWhenFileExists("fixtures:converter-tiny/" + GgufName, "/work/shared/fixtures/converter-tiny/" + GgufName)]
     public void ReferenceNumericsReproduceDeepSeeksReferenceOnTheGgufWeights()
     {
         using var model = DeepSeekV4Model.Load(GgufPath, new DeepSeekV4ModelOptions { Numerics = DeepSeekV4Numerics.Reference });
@@ -61,7 +61,7 @@ public class ConverterTinyReferenceTests(ITestOutputHelper output)
         Assert.True(d.Agree == 1 && d.Median <= 0.01f, $"d: {d}");
     }
 
-    [FactWhenFileExists("/work/shared/fixtures/converter-tiny/" + GgufName)]
+    [FactWhenFileExists("fixtures:converter-tiny/" + GgufName, "/work/shared/fixtures/converter-tiny/" + GgufName)]
     public void FastNumericsAreNoFartherThanBefore()
     {
         using var model = DeepSeekV4Model.Load(GgufPath);
