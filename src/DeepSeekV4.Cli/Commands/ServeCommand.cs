@@ -1,0 +1,83 @@
+using DeepSeekV4.Cli.Serving;
+using DeepSeekV4.Engine.Gguf;
+using DeepSeekV4.Engine.Inference;
+
+namespace DeepSeekV4.Cli.Commands;
+
+/// <summary>
+/// `dsv4 serve --model FILE [--host 127.0.0.1] [--port 8080] [--api-key KEY] [--parallel N] [--queue N]`: the local
+/// engine behind the OpenAI HTTP API (see <see cref="OpenAiServer"/>) until Ctrl+C.
+/// </summary>
+public sealed class ServeCommand(ModelRegistry? registry) : ICliCommand, IFlagDeclaringCommand
+{
+    public ServeCommand()
+        : this(null)
+    {
+    }
+
+    public string Name => "serve";
+
+    public string Usage => "serve --model FILE [--host 127.0.0.1] [--port 8080] [--api-key KEY] [--parallel N] [--queue N] [--name ID] " +
+                           "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--no-mmap] [--force]";
+
+    public IEnumerable<string> Flags => ["no-mmap", "force"];
+
+    public int Run(CliArguments args, TextWriter output)
+    {
+        if (args.Positional.Count > 0) throw new CliUsageException($"unexpected argument '{args.Positional[0]}'");
+        var options = new ServeOptions
+        {
+            ModelPath = args.Require("model"),
+            ServedName = args.Get("name"),
+            Host = args.Get("host") ?? "127.0.0.1",
+            Port = args.GetInt("port", 8080),
+            ApiKey = args.Get("api-key") ?? Environment.GetEnvironmentVariable("DSV4_API_KEY"),
+            Parallel = args.GetInt("parallel", 1),
+            Queue = args.GetInt("queue", 16),
+            ContextLength = args.Get("context-length") is { } c ? ParseTokens(c) : null,
+            KvCacheFormat = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native"),
+            LoadOptions = new ModelLoadOptions
+            {
+                Threads = args.GetInt("threads", 0),
+                LoadMode = args.Has("no-mmap") ? GgufLoadMode.InMemory : GgufLoadMode.Mapped,
+            },
+            Force = args.Has("force"),
+        };
+        if (args.Unused().FirstOrDefault() is { } unknown) throw new CliUsageException($"unknown option --{unknown}");
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException(e.Message.Split(" (Parameter")[0]);
+        }
+
+        var server = OpenAiServer.StartAsync(options, registry ?? ModelRegistry.Shared).GetAwaiter().GetResult();
+        try
+        {
+            var model = server.Pool.Model;
+            output.WriteLine($"dsv4 serve: '{model.Name}' ({model.ContextLength} tokens of context, {options.Parallel} slot(s), queue {options.Queue}) " +
+                             $"on {server.Address}v1{(options.ApiKey == null ? "" : " (API key required)")}; Ctrl+C stops");
+            output.Flush();
+            server.WaitForShutdownAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        return 0;
+    }
+
+    private static int ParseTokens(string s)
+    {
+        try
+        {
+            return TokenCount.Parse(s);
+        }
+        catch (FormatException e)
+        {
+            throw new CliUsageException($"--context-length: {e.Message}");
+        }
+    }
+}
