@@ -40,7 +40,7 @@ public sealed class CompletionEndpoint(SlotPool pool, ServerMetrics metrics, Ser
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            metrics.Cancelled();
+            metrics.CountCancelled();
         }
     }
 

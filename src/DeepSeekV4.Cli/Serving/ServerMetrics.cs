@@ -21,6 +21,8 @@ public sealed class ServerMetrics
 
     public long Requests => Interlocked.Read(ref _requests);
 
+    public long Cancelled => Interlocked.Read(ref _cancelled);
+
     public void Completed(CompletionResult result)
     {
         Interlocked.Increment(ref _requests);
@@ -38,7 +40,7 @@ public sealed class ServerMetrics
 
     public void Rejected() => Interlocked.Increment(ref _rejected);
 
-    public void Cancelled() => Interlocked.Increment(ref _cancelled);
+    public void CountCancelled() => Interlocked.Increment(ref _cancelled);
 
     public string ToPrometheus(SlotPool pool)
     {

@@ -270,4 +270,72 @@ public sealed class OpenAiServerTests : IClassFixture<OpenAiServerTests.Server>
         held!.Dispose();
         Assert.Equal(HttpStatusCode.OK, (await waiting.WaitAsync(Timeout)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_follow_up_request_reuses_the_shared_prefix_from_the_slots_cache()
+    {
+        object Ask(string question) => new
+        {
+            messages = new object[]
+            {
+                new { role = "system", content = "You answer questions about the quarterly report in one short sentence, citing the section." },
+                new { role = "user", content = question },
+            },
+            max_tokens = 2,
+            temperature = 0,
+        };
+        var first = await ReadJson(await _server.Client.PostAsync("v1/chat/completions", JsonBody(Ask("What was revenue?"))).WaitAsync(Timeout));
+        var second = await ReadJson(await _server.Client.PostAsync("v1/chat/completions", JsonBody(Ask("Who signed it?"))).WaitAsync(Timeout));
+        int cached = second.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32();
+        Assert.True(cached >= 15, $"only {cached} prompt tokens reused");
+        Assert.True(cached < second.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(JsonValueKind.Object, first.ValueKind);
+    }
+
+    [Fact]
+    public async Task A_client_that_goes_away_while_queued_leaves_the_queue()
+    {
+        await using var server = await OpenAiServer.StartAsync(Options(parallel: 1, queue: 1), Registry).WaitAsync(Timeout);
+        using var client = NewClient(server, null);
+        using var held = await server.Pool.TryAcquireAsync(CancellationToken.None).WaitAsync(Timeout);
+        using var cancel = new CancellationTokenSource();
+        var waiting = client.PostAsync("v1/chat/completions", JsonBody(Chat()), cancel.Token);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (server.Pool.Waiting == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Equal(1, server.Pool.Waiting);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Timeout));
+        while (server.Pool.Waiting != 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Equal(0, server.Pool.Waiting);
+        while (server.Metrics.Cancelled == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Equal(1, server.Metrics.Cancelled);
+    }
+
+    [Fact]
+    public async Task Thinking_switch_separates_reasoning_and_streams_the_same_split()
+    {
+        object Think(bool stream) => new
+        {
+            messages = new object[] { new { role = "user", content = "Think about it" } },
+            max_tokens = 16,
+            temperature = 0.9,
+            seed = 3,
+            stream,
+            chat_template_kwargs = new { thinking = true },
+        };
+        var plain = await ReadJson(await _server.Client.PostAsync("v1/chat/completions", JsonBody(Think(false))).WaitAsync(Timeout));
+        var message = plain.GetProperty("choices")[0].GetProperty("message");
+        Assert.True(message.TryGetProperty("reasoning_content", out var reasoning), "no reasoning_content with thinking on");
+        string raw = await (await _server.Client.PostAsync("v1/chat/completions", JsonBody(Think(true))).WaitAsync(Timeout)).Content.ReadAsStringAsync();
+        var streamed = new StringBuilder();
+        var streamedReasoning = new StringBuilder();
+        foreach (var e in raw.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Where(e => e != "data: [DONE]"))
+        {
+            var delta = JsonDocument.Parse(e["data: ".Length..]).RootElement.GetProperty("choices")[0].GetProperty("delta");
+            if (delta.TryGetProperty("content", out var c)) streamed.Append(c.GetString());
+            if (delta.TryGetProperty("reasoning_content", out var r)) streamedReasoning.Append(r.GetString());
+        }
+        Assert.Equal(message.GetProperty("content").GetString(), streamed.ToString());
+        Assert.Equal(reasoning.GetString(), streamedReasoning.ToString());
+    }
 }
