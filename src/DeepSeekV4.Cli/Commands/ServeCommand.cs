@@ -6,9 +6,10 @@ namespace DeepSeekV4.Cli.Commands;
 
 /// <summary>
 /// `dsv4 serve --model FILE [--host 127.0.0.1] [--port 8080] [--api-key KEY] [--parallel N] [--queue N]`: the local
-/// engine behind the OpenAI HTTP API (see <see cref="OpenAiServer"/>) until Ctrl+C.
+/// engine behind the OpenAI HTTP API (see <see cref="OpenAiServer"/>) until Ctrl+C / SIGTERM, or until
+/// <paramref name="stopping"/> is cancelled (tests).
 /// </summary>
-public sealed class ServeCommand(ModelRegistry? registry) : ICliCommand, IFlagDeclaringCommand
+public sealed class ServeCommand(ModelRegistry? registry, CancellationToken stopping = default) : ICliCommand, IFlagDeclaringCommand
 {
     public ServeCommand()
         : this(null)
@@ -60,7 +61,7 @@ public sealed class ServeCommand(ModelRegistry? registry) : ICliCommand, IFlagDe
             output.WriteLine($"dsv4 serve: '{model.Name}' ({model.ContextLength} tokens of context, {options.Parallel} slot(s), queue {options.Queue}) " +
                              $"on {server.Address}v1{(options.ApiKey == null ? "" : " (API key required)")}; Ctrl+C stops");
             output.Flush();
-            server.WaitForShutdownAsync().GetAwaiter().GetResult();
+            server.WaitForShutdownAsync(stopping).GetAwaiter().GetResult();
         }
         finally
         {

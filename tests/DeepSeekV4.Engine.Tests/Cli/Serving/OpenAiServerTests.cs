@@ -187,8 +187,14 @@ public sealed class OpenAiServerTests : IClassFixture<OpenAiServerTests.Server>
     public async Task Body_over_the_limit_is_413()
     {
         string big = new('x', (1 << 20) + 1000);
-        var response = await _server.Client.PostAsync("v1/chat/completions",
-            new StringContent($"{{\"messages\":[{{\"role\":\"user\",\"content\":\"{big}\"}}]}}", Encoding.UTF8, "application/json")).WaitAsync(Timeout);
+        // Expect: 100-continue lets the server refuse before the body is sent (otherwise the refusal races the upload and
+        // the client may see the connection closed instead of the 413)
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+        {
+            Content = new StringContent($"{{\"messages\":[{{\"role\":\"user\",\"content\":\"{big}\"}}]}}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        var response = await _server.Client.SendAsync(request).WaitAsync(Timeout);
         await AssertError(response, HttpStatusCode.RequestEntityTooLarge, "larger than 1048576 bytes");
     }
 
