@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Sampling;
+using DeepSeekV4.Engine.Tokenization;
 
 namespace DeepSeekV4.Cli.Serving;
 
@@ -16,8 +17,9 @@ public sealed record OpenAiRequest(CompletionRequest Completion, bool Stream, bo
     {
         if (body.ValueKind != JsonValueKind.Object) throw OpenAiError.BadRequest("the request body must be a JSON object");
         string? system = null;
+        IReadOnlyList<ChatTurn> history = [];
         string prompt;
-        if (chat) (system, prompt) = ReadMessages(body);
+        if (chat) (system, history, prompt) = ReadMessages(body);
         else prompt = ReadPrompt(body);
 
         if (Get(body, "n") is { } n && (n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out int count) || count != 1))
@@ -40,6 +42,7 @@ public sealed record OpenAiRequest(CompletionRequest Completion, bool Stream, bo
         {
             Prompt = prompt,
             SystemPrompt = system,
+            History = history,
             Think = Thinking(body),
             MaxTokens = maxTokens,
             Stop = Stop(body),
@@ -60,38 +63,38 @@ public sealed record OpenAiRequest(CompletionRequest Completion, bool Stream, bo
         return new OpenAiRequest(request, stream, includeUsage, model);
     }
 
-    private static (string? System, string Prompt) ReadMessages(JsonElement body)
+    private static (string? System, IReadOnlyList<ChatTurn> History, string Prompt) ReadMessages(JsonElement body)
     {
         if (Get(body, "messages") is not { ValueKind: JsonValueKind.Array } messages)
             throw OpenAiError.BadRequest("'messages' is required and must be an array", "messages");
         var system = new List<string>();
-        string? user = null;
+        var turns = new List<ChatTurn>();
         int i = 0;
         foreach (var message in messages.EnumerateArray())
         {
             string param = $"messages[{i++}]";
             if (message.ValueKind != JsonValueKind.Object) throw OpenAiError.BadRequest($"{param} must be an object", param);
             string role = Get(message, "role") is { ValueKind: JsonValueKind.String } r ? r.GetString()! : throw WrongType(param + ".role", "a string");
-            string content = Content(message, param);
             switch (role)
             {
                 case "system" or "developer":
-                    if (user != null) throw OpenAiError.BadRequest($"{param}: a system message after the user message is not supported", param);
-                    system.Add(content);
+                    if (turns.Count > 0) throw OpenAiError.BadRequest($"{param}: system messages must come before the conversation", param);
+                    system.Add(Content(message, param));
                     break;
                 case "user":
-                    if (user != null)
-                        throw OpenAiError.BadRequest($"{param}: conversations with more than one user turn are not supported yet (send the system prompt and one user message)", param);
-                    user = content;
+                    turns.Add(ChatTurn.User(Content(message, param)));
                     break;
                 case "assistant":
-                    throw OpenAiError.BadRequest($"{param}: assistant turns in the history are not supported yet (send the system prompt and one user message)", param);
+                    string? reasoning = Get(message, "reasoning_content") is { ValueKind: JsonValueKind.String } rc ? rc.GetString() : null;
+                    turns.Add(ChatTurn.Assistant(Get(message, "content") == null ? "" : Content(message, param), reasoning));
+                    break;
                 default:
-                    throw OpenAiError.BadRequest($"{param}.role '{role}' is not one of system, developer, user", param + ".role");
+                    throw OpenAiError.BadRequest($"{param}.role '{role}' is not one of system, developer, user, assistant", param + ".role");
             }
         }
-        if (user == null) throw OpenAiError.BadRequest("'messages' must contain a user message", "messages");
-        return (system.Count == 0 ? null : string.Join("\n\n", system), user);
+        if (turns.Count == 0 || turns[^1].Role != ChatRole.User)
+            throw OpenAiError.BadRequest("'messages' must end with a user message", "messages");
+        return (system.Count == 0 ? null : string.Join("\n\n", system), turns[..^1], turns[^1].Content);
     }
 
     /// <summary>A message's content: a string, or an array of parts of which the text ones are joined.</summary>

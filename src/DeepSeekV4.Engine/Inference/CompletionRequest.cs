@@ -23,6 +23,9 @@ public sealed record CompletionRequest
 
     public string? SystemPrompt { get; init; }
 
+    /// <summary>Earlier turns of the conversation (user and assistant, oldest first), before this request's user turn.</summary>
+    public IReadOnlyList<Tokenization.ChatTurn> History { get; init; } = [];
+
     /// <summary>Opens the reasoning block; the result then carries the reasoning apart from the answer.</summary>
     public bool Think { get; init; }
 

@@ -20,12 +20,12 @@ internal static class GenerationLoop
     {
         request.Validate();
         var sampler = new SamplerChain(request.Sampling, logits.Length);
-        var encoded = tokenizer.EncodeChat(new ChatPrompt(request.SystemPrompt, request.UserText, request.Think));
+        var encoded = tokenizer.EncodeChat(new ChatPrompt(request.SystemPrompt, request.UserText, request.Think, request.History));
         int[] prompt = encoded.Ids;
         if (prompt.Length == 0) throw new ArgumentException("the chat encoding produced no tokens", nameof(request));
         if (prompt.Length > cache.ContextLength) throw new ContextOverflowException(prompt.Length, cache.ContextLength, request.Source);
         int? sharedHead = request.SharedHead is { } head
-            ? PrefixCache.CommonPrefix(tokenizer.EncodeChat(new ChatPrompt(request.SystemPrompt, head, request.Think)).Ids, prompt)
+            ? PrefixCache.CommonPrefix(tokenizer.EncodeChat(new ChatPrompt(request.SystemPrompt, head, request.Think, request.History)).Ids, prompt)
             : null;
         cancellationToken.ThrowIfCancellationRequested();
 

@@ -22,8 +22,11 @@ public interface IChatTokenizer
     IStreamingTextDecoder CreateStreamingDecoder();
 }
 
-/// <summary>One user turn, with an optional system prompt; <paramref name="Think"/> opens the reasoning block.</summary>
-public sealed record ChatPrompt(string? SystemPrompt, string UserText, bool Think);
+/// <summary>
+/// One user turn, with an optional system prompt and the conversation before it (<paramref name="History"/>, oldest
+/// first); <paramref name="Think"/> opens the reasoning block.
+/// </summary>
+public sealed record ChatPrompt(string? SystemPrompt, string UserText, bool Think, IReadOnlyList<Tokenization.ChatTurn>? History = null);
 
 /// <summary>Token ids of a prompt and the name of the template that produced them.</summary>
 public sealed record EncodedPrompt(int[] Ids, string Template);

@@ -31,7 +31,7 @@ public sealed class DeepSeekChatTokenizer : IChatTokenizer
         var encoding = _encoder.Encode(new ChatPrompt
         {
             SystemPrompt = prompt.SystemPrompt,
-            Turns = [ChatTurn.User(prompt.UserText)],
+            Turns = [.. prompt.History ?? [], ChatTurn.User(prompt.UserText)],
             Thinking = prompt.Think,
         });
         return new EncodedPrompt(encoding.Ids, encoding.Template.ToString());

@@ -5,6 +5,7 @@ using System.Text.Json;
 using DeepSeekV4.Cli.Serving;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Sampling;
+using DeepSeekV4.Engine.Tokenization;
 
 namespace DeepSeekV4.Engine.Tests.Cli.Serving;
 
@@ -343,5 +344,43 @@ public sealed class OpenAiServerTests : IClassFixture<OpenAiServerTests.Server>
         }
         Assert.Equal(message.GetProperty("content").GetString(), streamed.ToString());
         Assert.Equal(reasoning.GetString(), streamedReasoning.ToString());
+    }
+
+    [Fact]
+    public async Task A_conversation_is_encoded_as_its_turns_by_the_chat_template()
+    {
+        var body = new
+        {
+            messages = new object[]
+            {
+                new { role = "system", content = "Be brief." },
+                new { role = "user", content = "Name a colour." },
+                new { role = "assistant", content = "Blue." },
+                new { role = "user", content = new object[] { new { type = "text", text = "Another one?" } } },
+            },
+            max_tokens = 4,
+            temperature = 0,
+        };
+        var response = await _server.Client.PostAsync("v1/chat/completions", JsonBody(body)).WaitAsync(Timeout);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var usage = (await ReadJson(response)).GetProperty("usage");
+
+        using var session = new InferenceSession(Registry);
+        var model = session.Import(FixturePaths.TinyModelF16, contextLength: 512);
+        var tokenizer = ((DeepSeekV4.Engine.Tokenization.DeepSeekChatTokenizer)model.Model.Tokenizer).Tokenizer;
+        int[] expected = tokenizer.EncodeChat(new DeepSeekV4.Engine.Tokenization.ChatPrompt
+        {
+            SystemPrompt = "Be brief.",
+            Turns = [ChatTurn.User("Name a colour."), ChatTurn.Assistant("Blue."), ChatTurn.User("Another one?")],
+        }).Ids;
+        Assert.Equal(expected.Length, usage.GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_conversation_that_does_not_end_with_the_user_is_refused()
+    {
+        var body = new { messages = new object[] { new { role = "user", content = "Hi" }, new { role = "assistant", content = "Hello" } } };
+        var response = await _server.Client.PostAsync("v1/chat/completions", JsonBody(body)).WaitAsync(Timeout);
+        await AssertError(response, HttpStatusCode.BadRequest, "must end with a user message");
     }
 }
