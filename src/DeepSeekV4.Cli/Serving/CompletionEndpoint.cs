@@ -38,8 +38,9 @@ public sealed class CompletionEndpoint(SlotPool pool, ServerMetrics metrics, Ser
         {
             await e.WriteAsync(context.Response, ct);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception e) when (ct.IsCancellationRequested || e is IOException)
         {
+            // the client went away: while queued, while generating, or while its answer was being written
             metrics.CountCancelled();
         }
     }
@@ -90,19 +91,24 @@ public sealed class CompletionEndpoint(SlotPool pool, ServerMetrics metrics, Ser
         string id = NewId();
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var chunks = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // a write that fails (the client closed the stream) stops the generation too, not only RequestAborted
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var generation = GenerateAsync(slot, request.Completion, e =>
         {
             if (e is TextChunkEvent t) chunks.Writer.TryWrite(t.Text);
-        }, ct);
+        }, stop.Token);
         _ = generation.ContinueWith(_ => chunks.Writer.TryComplete(), TaskScheduler.Default);
 
+        bool written = false;
         try
         {
             await WriteEventsAsync(context.Response, request, generation, chunks.Reader, id, created, ct);
+            written = true;
         }
         finally
         {
-            // the slot is handed on only once its model is idle again (a disconnect cancels the generation through ct)
+            if (!written) await stop.CancelAsync();
+            // the slot is handed on only once its model is idle again
             try
             {
                 await generation;

@@ -383,4 +383,34 @@ public sealed class OpenAiServerTests : IClassFixture<OpenAiServerTests.Server>
         var response = await _server.Client.PostAsync("v1/chat/completions", JsonBody(body)).WaitAsync(Timeout);
         await AssertError(response, HttpStatusCode.BadRequest, "must end with a user message");
     }
+
+    [Fact]
+    public async Task A_client_that_disconnects_mid_stream_cancels_the_generation()
+    {
+        await using var server = await OpenAiServer.StartAsync(Options(parallel: 1, queue: 0), Registry).WaitAsync(Timeout);
+        using var client = NewClient(server, null);
+        object Long(bool stream) => new { messages = new object[] { new { role = "user", content = "Tell a long story." } }, max_tokens = 480, seed = 11, stream };
+        // precondition: with this seed the answer runs to max_tokens, so it is still going when the client leaves
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var full = await ReadJson(await client.PostAsync("v1/chat/completions", JsonBody(Long(false))).WaitAsync(Timeout));
+        Assert.Equal("length", full.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        double seconds = clock.Elapsed.TotalSeconds;
+        long before = server.Metrics.Requests;
+
+        // a handler that drops the connection instead of draining the rest of the answer to reuse it
+        using (var leaving = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = server.Address, Timeout = Timeout })
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = JsonBody(Long(true)) })
+        using (var response = await leaving.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Timeout))
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            string? first = await reader.ReadLineAsync().WaitAsync(Timeout);
+            Assert.StartsWith("data: ", first);
+        }
+        var deadline = DateTime.UtcNow + Timeout;
+        while (server.Metrics.Cancelled == 0 && server.Metrics.Requests == before && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(server.Metrics.Cancelled == 1, $"the generation ran to its end instead (a whole answer takes {seconds:F2} s)");
+        Assert.Equal(before, server.Metrics.Requests);
+        // the slot is free again
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("v1/chat/completions", JsonBody(Chat())).WaitAsync(Timeout)).StatusCode);
+    }
 }
