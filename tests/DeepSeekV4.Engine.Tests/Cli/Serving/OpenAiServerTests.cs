@@ -385,7 +385,7 @@ public sealed class OpenAiServerTests : IClassFixture<OpenAiServerTests.Server>
     }
 
     [Fact]
-    public async Task A_client_that_disconnects_mid_stream_cancels_the_generation()
+    public async Task A_client_that_disconnects_mid_stream_cancels_the_generation_and_meanwhile_others_get_503()
     {
         await using var server = await OpenAiServer.StartAsync(Options(parallel: 1, queue: 0), Registry).WaitAsync(Timeout);
         using var client = NewClient(server, null);
@@ -405,6 +405,10 @@ public sealed class OpenAiServerTests : IClassFixture<OpenAiServerTests.Server>
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             string? first = await reader.ReadLineAsync().WaitAsync(Timeout);
             Assert.StartsWith("data: ", first);
+            // meanwhile, with one slot and no queue, a second client is turned away
+            var second = await client.PostAsync("v1/chat/completions", JsonBody(Chat())).WaitAsync(Timeout);
+            await AssertError(second, HttpStatusCode.ServiceUnavailable, "busy");
+            Assert.NotNull(second.Headers.RetryAfter);
         }
         var deadline = DateTime.UtcNow + Timeout;
         while (server.Metrics.Cancelled == 0 && server.Metrics.Requests == before && DateTime.UtcNow < deadline) await Task.Delay(10);
