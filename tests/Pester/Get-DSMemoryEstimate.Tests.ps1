@@ -85,3 +85,30 @@ Describe 'Get-DSMemoryEstimate' {
         $c.Errors[0].Exception.Message | Should -Not -Match 'Actual value was|\(Parameter '
     }
 }
+
+Describe 'Get-DSMemoryEstimate against a device' {
+    It 'plans for a 48 GB CUDA card without the card' {
+        $e = Get-DSMemoryEstimate -Name V4-Flash -ContextLength 1M -Device Cuda -DeviceMemory 48GB
+        $e.Device | Should -Be 'cuda:0'
+        $e.AvailableBytes | Should -Be 48GB
+        $e.Fits | Should -Be ($e.RequiredBytes -le 48GB)
+    }
+
+    It 'uses the simulator''s own memory for -Device GpuSimulator' {
+        $device = Get-DSDevice -Kind Simulator | Select-Object -First 1
+        $e = Get-DSMemoryEstimate -LiteralPath $FixtureModel -ContextLength 512 -Device GpuSimulator
+        $e.Device | Should -Be 'simulator:0'
+        $e.AvailableBytes | Should -Be $device.MemoryBytes
+    }
+
+    It 'an absent device without -DeviceMemory is a terminating ResourceUnavailable error naming it' {
+        if (@(Get-DSDevice -Kind Cuda).Count -gt 0) { Set-ItResult -Skipped -Because 'this machine has a CUDA device' }
+        $record = $null
+        try { Get-DSMemoryEstimate -Name V4-Flash -Device Cuda -DeviceId 3 } catch { $record = $_ }
+        $record | Should -Not -BeNullOrEmpty
+        $record.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        "$record" | Should -Match 'cuda:3'
+        "$record" | Should -Match '-DeviceMemory'
+    }
+}
+

@@ -118,3 +118,27 @@ Describe 'Import-DSModel' {
         finally { $ps.Dispose(); $rs.Dispose() }
     }
 }
+
+Describe 'Import-DSModel load options' {
+    BeforeEach { Reset-DSSession }
+
+    It 'warms the model up on the first load unless -NoWarmUp (each load stage is written once to verbose)' {
+        $warm = Copy-DSFixtureModel -Name 'warm.gguf'
+        $cold = Copy-DSFixtureModel -Name 'cold.gguf'
+        $verbose = Import-DSModel -LiteralPath $warm -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+        @($verbose | Where-Object Message -like 'warming up:*').Count | Should -Be 1
+        $verbose = Import-DSModel -LiteralPath $cold -NoWarmUp -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+        @($verbose | Where-Object Message -like 'warming up:*').Count | Should -Be 0
+    }
+
+    It '-Numerics Reference is a model of its own and says so' {
+        $file = Copy-DSFixtureModel -Name 'numerics.gguf'
+        $fast = Import-DSModel -LiteralPath $file -Name fast -PassThru
+        $reference = Import-DSModel -LiteralPath $file -Name ref -Numerics Reference -KvCacheType F32 -PassThru
+        "$($fast.Numerics)" | Should -Be 'Fast'
+        "$($reference.Numerics)" | Should -Be 'Reference'
+        $reference.SharedBy | Should -Be 1
+        (Invoke-DSCompletion -Model ref -Prompt 'Hi' -MaxTokens 2 -Temperature 0).CompletionTokens | Should -BeGreaterThan 0
+    }
+}
+
