@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using global::DeepSeekV4.Engine.KvCache;
 using global::DeepSeekV4.Engine.Models.DeepSeekV4;
@@ -10,9 +9,9 @@ namespace DeepSeekV4.Engine.Tests.Models.DeepSeekV4;
 /// The converter-tiny fixture (a GGUF written by llama.cpp's own converter from a release-layout FP8/FP4 checkpoint)
 /// against DeepSeek's reference computed on the very weights the GGUF holds (<c>reference-on-gguf-weights</c>): cases
 /// b and s stepwise (token p alone at position p), d a 300-token prefill (last row). The figure is the RMS of the
-/// difference of the log-softmax over the whole vocabulary, per row, and top-1 agreement. The reference logits are in
-/// tests/fixtures/converter-tiny (gzipped); the 31 MB GGUF is not in git: it is read from there when copied in, else
-/// from ../shared/fixtures/converter-tiny, and the tests are skipped when neither has it.
+/// difference of the log-softmax over the whole vocabulary, per row, and top-1 agreement. The fixture (a 31 MB GGUF and
+/// 15 MB of float32 reference logits) is not in git: it is read from tests/fixtures/converter-tiny when copied there
+/// (the shared folder's layout), else from ../shared/fixtures/converter-tiny, and the tests are skipped when neither has it.
 /// </summary>
 public class ConverterTinyReferenceTests(ITestOutputHelper output)
 {
@@ -20,21 +19,22 @@ public class ConverterTinyReferenceTests(ITestOutputHelper output)
     private const string SharedFolder = "/work/shared/fixtures/converter-tiny";
     private const int Vocab = 129280;
 
-    public static string GgufPath
-    {
-        get
-        {
-            var local = Path.Combine(LocalFolder, GgufName);
-            return File.Exists(local) ? local : Path.Combine(SharedFolder, GgufName);
-        }
-    }
+    public static string GgufPath => Path.Combine(Folder, GgufName);
 
-    private static string LocalFolder
+    /// <summary>The folder holding the fixture: the repository's copy when it has the GGUF, else the shared one.</summary>
+    private static string Folder
     {
         get
         {
-            try { return FixturePaths.Get("converter-tiny"); }
-            catch (DirectoryNotFoundException) { return SharedFolder; }
+            try
+            {
+                string local = FixturePaths.Get("converter-tiny");
+                return File.Exists(Path.Combine(local, GgufName)) ? local : SharedFolder;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return SharedFolder;
+            }
         }
     }
 
@@ -103,26 +103,14 @@ public class ConverterTinyReferenceTests(ITestOutputHelper output)
         return new Figures([LogProbRms(logits, reference)], ArgMax(logits) == ArgMax(reference) ? 1 : 0, 1);
     }
 
-    /// <summary>The case's token ids and reference logits ([rows × vocab]), from tests/fixtures (gzipped) or the shared fixture.</summary>
+    /// <summary>The case's token ids and reference logits ([rows × vocab]).</summary>
     internal static (int[] Ids, float[] Logits) Case(string name)
     {
-        string local = LocalFolder;
-        string manifestPath = Path.Combine(local, "reference-on-gguf-weights.manifest.json");
-        if (!File.Exists(manifestPath)) manifestPath = Path.Combine(SharedFolder, "reference-on-gguf-weights", "manifest.json");
-        using var manifest = JsonDocument.Parse(File.ReadAllText(manifestPath));
+        string folder = Path.Combine(Folder, "reference-on-gguf-weights");
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json")));
         var c = manifest.RootElement.GetProperty("cases").GetProperty(name);
         var ids = c.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        string file = c.GetProperty("file").GetString()!;
-        byte[] bytes;
-        string gz = Path.Combine(local, file + ".gz");
-        if (File.Exists(gz))
-        {
-            using var input = new GZipStream(File.OpenRead(gz), CompressionMode.Decompress);
-            using var buffer = new MemoryStream();
-            input.CopyTo(buffer);
-            bytes = buffer.ToArray();
-        }
-        else bytes = File.ReadAllBytes(Path.Combine(SharedFolder, "reference-on-gguf-weights", file));
+        byte[] bytes = File.ReadAllBytes(Path.Combine(folder, c.GetProperty("file").GetString()!));
         var logits = new float[bytes.Length / 4];
         Buffer.BlockCopy(bytes, 0, logits, 0, bytes.Length);
         int rows = c.GetProperty("shape")[0].GetInt32();
