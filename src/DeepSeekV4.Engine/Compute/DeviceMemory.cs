@@ -14,8 +14,8 @@ public static class DeviceMemory
     /// </summary>
     public static (string Id, long Bytes) Resolve(ComputeDevice device, int index, long? given)
     {
-        if (device == ComputeDevice.Auto)
-            device = GpuDevices.List().Any(d => d.Kind == GpuDeviceKind.Cuda) ? ComputeDevice.Cuda : ComputeDevice.Cpu;
+        var devices = device == ComputeDevice.Cpu ? [] : GpuDevices.List();
+        if (device == ComputeDevice.Auto) device = devices.Any(d => d.Kind == GpuDeviceKind.Cuda) ? ComputeDevice.Cuda : ComputeDevice.Cpu;
         if (device == ComputeDevice.Cpu) return ("cpu", given ?? AvailableMemory.Query());
         var kind = device switch
         {
@@ -25,10 +25,10 @@ public static class DeviceMemory
         };
         string id = $"{kind.ToString().ToLowerInvariant()}:{index}";
         if (given is { } bytes) return (id, bytes);
-        var found = GpuDevices.List().FirstOrDefault(d => d.Kind == kind && d.Index == index)
-                    ?? throw new GpuDeviceUnavailableException(id, kind == GpuDeviceKind.Cuda && !GpuDevices.List().Any(d => d.Kind == kind)
-                        ? $"{id}: {GpuDevices.CudaAbsenceReason()}; give -DeviceMemory to plan for a device that is not here"
-                        : $"{id}: no such device (Get-DSDevice / dsv4 devices lists them); give -DeviceMemory to plan for a device that is not here");
-        return (id, found.MemoryBytes);
+        if (devices.FirstOrDefault(d => d.Kind == kind && d.Index == index) is { } found) return (id, found.MemoryBytes);
+        string why = kind == GpuDeviceKind.Cuda && !devices.Any(d => d.Kind == kind)
+            ? GpuDevices.CudaAbsenceReason()
+            : "no such device (Get-DSDevice / dsv4 devices lists them)";
+        throw new GpuDeviceUnavailableException(id, $"{id}: {why}; give -DeviceMemory to plan for a device that is not here");
     }
 }

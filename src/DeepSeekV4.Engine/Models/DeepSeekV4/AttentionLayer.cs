@@ -34,6 +34,7 @@ internal static class AttentionLayer
         var kv = ws.KeyValue.AsSpan(0, tokens * hd);
         MatrixProducts.MatMul(w.KeyValue, xRounded, tokens, kv, exact);
         RmsNorm.ApplyRows(qLatent, tokens, w.QueryNorm, c.RmsNormEps);
+        // Rounded once for q_b and the indexer's q_b (ws.RoundedInput is not written again before both have read it).
         var qLatentRounded = exact ? ActivationRounding.Round(qLatent, tokens, c.QLoraRank, ws.RoundedInput) : qLatent;
         var q = ws.Query.AsSpan(0, tokens * heads * hd);
         MatrixProducts.MatMul(w.QueryB, qLatentRounded, tokens, q, exact);
@@ -67,7 +68,7 @@ internal static class AttentionLayer
             MatrixProducts.MatMul(ic.Values, x, tokens, ws.IndexerValues.AsSpan(0, tokens * ic.Width), exact);
             MatrixProducts.MatMul(ic.Gate, x, tokens, ws.IndexerLogits.AsSpan(0, tokens * ic.Width), exact);
             var iq = ws.IndexerQuery.AsSpan(0, tokens * iHeads * iDim);
-            MatrixProducts.MatMul(indexer.Query, exact ? ActivationRounding.Round(qLatent, tokens, c.QLoraRank, ws.RoundedInput) : qLatent, tokens, iq, exact);
+            MatrixProducts.MatMul(indexer.Query, qLatentRounded, tokens, iq, exact);
             for (int t = 0; t < tokens; t++)
             {
                 var cos = cosTable.AsSpan(t * half, half);
