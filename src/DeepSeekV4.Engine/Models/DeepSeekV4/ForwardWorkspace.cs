@@ -38,7 +38,7 @@ internal sealed class ForwardWorkspace
         GroupOutput = new float[t * c.OutputGroupCount * c.OutputLoraRank];
         OutputGroupParts = new MatrixProducts.ProductPart[c.OutputGroupCount];
         LowRank = new float[t * c.OutputGroupCount * c.OutputLoraRank];
-        RoundedInput = new float[t * Math.Max(Math.Max(d, c.QLoraRank), c.OutputGroupCount * c.OutputLoraRank)];
+        RoundedInput = reference ? new float[t * Math.Max(Math.Max(d, c.QLoraRank), c.OutputGroupCount * c.OutputLoraRank)] : [];
         Entry = new float[Math.Max(c.HeadDim, indexerDim)];
         Candidates = new float[CandidateBlockRows * c.HeadDim];
         int half = c.RopeDim / 2;
@@ -78,7 +78,7 @@ internal sealed class ForwardWorkspace
     public float[] GroupOutput { get; }
     public MatrixProducts.ProductPart[] OutputGroupParts { get; }
     public float[] LowRank { get; }
-    /// <summary>A product's input rounded to FP8 (<see cref="DeepSeekV4Numerics.Reference"/>).</summary>
+    /// <summary>A product's input rounded to FP8 (<see cref="DeepSeekV4Numerics.Reference"/> only; empty otherwise).</summary>
     public float[] RoundedInput { get; }
     public float[] Entry { get; }
     public float[] Candidates { get; }
