@@ -14,6 +14,7 @@ public sealed class GpuAccelerator
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<GgmlType, WeightProductLauncher> _kernels = [];
+    private readonly Dictionary<string, Delegate> _launchers = new(StringComparer.Ordinal);
     private readonly MemoryBuffer1D<ulong, Stride1D.Dense> _iq2XxsGrid;
     private readonly MemoryBuffer1D<byte, Stride1D.Dense> _kSignsIq2Xs;
     private readonly MemoryBuffer1D<sbyte, Stride1D.Dense> _kValuesMxfp4;
@@ -131,6 +132,39 @@ public sealed class GpuAccelerator
             Accelerator.Synchronize();
         }
         return y;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with this accelerator bound, serialized with every other call (one stream). Kernel
+    /// launchers of the backend's operations go through here, so that launches from several threads never interleave.
+    /// </summary>
+    internal void Run(Action<Accelerator> action)
+    {
+        lock (_gate)
+        {
+            Accelerator.Bind();
+            action(Accelerator);
+        }
+    }
+
+    /// <summary>Like <see cref="Run(Action{Accelerator})"/>, returning a value.</summary>
+    internal T Run<T>(Func<Accelerator, T> function)
+    {
+        lock (_gate)
+        {
+            Accelerator.Bind();
+            return function(Accelerator);
+        }
+    }
+
+    /// <summary>
+    /// A kernel launcher loaded once per accelerator under <paramref name="name"/> (compiled on first use in this process);
+    /// the caller holds the gate (inside <see cref="Run(Action{Accelerator})"/>).
+    /// </summary>
+    internal TLauncher Kernel<TLauncher>(string name, Func<Accelerator, TLauncher> load) where TLauncher : Delegate
+    {
+        if (!_launchers.TryGetValue(name, out var launcher)) _launchers[name] = launcher = load(Accelerator);
+        return (TLauncher)launcher;
     }
 
     /// <summary>Loads (compiling on first use in this process) the weight product kernel of <paramref name="type"/>; caller holds the gate.</summary>

@@ -22,9 +22,11 @@ public static class PtxCompiler
         using var context = GpuContext.Create();
         using var backend = new PTXBackend(context, new CudaCapabilityContext(arch), arch, CudaInstructionSet.ISA_78, null);
         var kernels = new List<PtxKernel>();
-        foreach (var kernel in GpuWeightKernels.All)
+        foreach (var kernel in GpuKernelCatalog.All)
         {
-            var entry = EntryPointDescription.FromExplicitlyGroupedKernel(kernel.Method);
+            var entry = kernel.ExplicitlyGrouped
+                ? EntryPointDescription.FromExplicitlyGroupedKernel(kernel.Method)
+                : EntryPointDescription.FromImplicitlyGroupedKernel(kernel.Method);
             var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
             kernels.Add(new PtxKernel(kernel.Name, compiled.Name, architecture, compiled.PTXAssembly));
         }
