@@ -1,3 +1,5 @@
+using DeepSeekV4.Engine.Compute;
+using DeepSeekV4.Engine.Compute.Cpu;
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
@@ -26,7 +28,11 @@ public sealed class DeepSeekV4Model : ILanguageModel
         CompressedRotary = new RotaryEmbedding(config.RopeDim, config.CompressRopeFreqBase, config.RopeOriginalContextLength,
             config.RopeScalingFactor, config.YarnBetaFast, config.YarnBetaSlow);
         KvGeometry = config.ToKvCacheGeometry(options.TruncationSlack);
+        Compute = new CpuModelCompute(this);
     }
+
+    /// <summary>The backend that runs this model's sequences and holds its weights where it computes.</summary>
+    public IModelCompute Compute { get; private set; }
 
     public GgufFile File { get; }
     public DeepSeekV4Config Config { get; }
@@ -130,7 +136,8 @@ public sealed class DeepSeekV4Model : ILanguageModel
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (contextLength <= 0 || contextLength > MaxContextLength)
             throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, $"must be in 1..{MaxContextLength} (the model's maximum context)");
-        return new DeepSeekV4Sequence(this, new SequenceKvCache(KvGeometry, format, contextLength));
+        int passTokens = Math.Min(Options.MaxBatchTokens, contextLength);
+        return new DeepSeekV4Sequence(this, Compute.CreateSequence(contextLength, format, passTokens), contextLength, format);
     }
 
     IModelSequence ILanguageModel.CreateSequence(int contextLength, KvCacheFormat format) => CreateSequence(contextLength, format);
@@ -139,6 +146,7 @@ public sealed class DeepSeekV4Model : ILanguageModel
     {
         if (_disposed) return;
         _disposed = true;
+        Compute.Dispose();
         _mtpFile?.Dispose();
         if (_ownsFile) File.Dispose();
     }
