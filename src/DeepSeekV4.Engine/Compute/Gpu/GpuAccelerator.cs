@@ -62,21 +62,48 @@ public sealed class GpuAccelerator
     /// <summary>Uploads a [rows × cols] weight of <paramref name="type"/> as its raw ggml blocks (rows packed, row after row).</summary>
     public GpuWeightMatrix Upload(GgmlType type, int rows, int cols, ReadOnlySpan<byte> blocks)
     {
+        long rowBytes = CheckBlocks(type, 1, rows, cols, blocks.Length);
+        return new GpuWeightMatrix(this, type, rows, cols, rowBytes, UploadBytes(blocks));
+    }
+
+    /// <summary>
+    /// Uploads <paramref name="experts"/> stacked [rows × cols] weights of <paramref name="type"/> (a layer's routed
+    /// experts: expert after expert, each row after row) as their raw ggml blocks, for the expert products.
+    /// </summary>
+    public GpuExpertMatrix UploadExperts(GgmlType type, int experts, int rows, int cols, ReadOnlySpan<byte> blocks)
+    {
+        long rowBytes = CheckBlocks(type, experts, rows, cols, blocks.Length);
+        return new GpuExpertMatrix(this, type, experts, rows, cols, rowBytes, UploadBytes(blocks));
+    }
+
+    /// <summary>The bytes of a row, after checking the type has a kernel and the blocks fill <paramref name="matrices"/> [rows × cols] matrices exactly.</summary>
+    private static long CheckBlocks(GgmlType type, int matrices, int rows, int cols, long bytes)
+    {
         var info = GgmlTypeInfo.Of(type);
         GpuWeightKernels.For(type);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(matrices);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
         if (cols % info.BlockSize != 0)
             throw new ArgumentException($"{info.Name}: a row of {cols} is not a multiple of the block size {info.BlockSize}");
         long rowBytes = info.RowBytes(cols);
-        if (blocks.Length != rows * rowBytes)
-            throw new ArgumentException($"{info.Name} [{rows} × {cols}]: {rows * rowBytes} bytes expected, got {blocks.Length}");
+        long expected = (long)matrices * rows * rowBytes;
+        if (bytes != expected)
+        {
+            string shape = matrices == 1 ? $"[{rows} × {cols}]" : $"{matrices} × [{rows} × {cols}]";
+            throw new ArgumentException($"{info.Name} {shape}: {expected} bytes expected, got {bytes}");
+        }
+        return rowBytes;
+    }
+
+    private MemoryBuffer1D<byte, Stride1D.Dense> UploadBytes(ReadOnlySpan<byte> blocks)
+    {
         lock (_gate)
         {
             Accelerator.Bind();
             var buffer = Accelerator.Allocate1D<byte>(blocks.Length);
             buffer.View.CopyFromCPU(Accelerator.DefaultStream, in blocks);
-            return new GpuWeightMatrix(this, type, rows, cols, rowBytes, buffer);
+            return buffer;
         }
     }
 
