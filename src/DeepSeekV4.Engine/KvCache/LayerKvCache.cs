@@ -75,22 +75,8 @@ public sealed class LayerKvCache
     /// rows the next token would attend to, and the compressor rows of the partial block (and, for ratio 4, of the
     /// previous block) must still be in their rings. Compressed entries are append-only and always cut back.
     /// </summary>
-    public bool CanTruncateTo(int length)
-    {
-        if (length == Length || length == 0) return true;
-        if (length < 0 || length > Length) return false;
-        if (!RangeHeld(Math.Max(0, length - Window + 1), length, WindowRing.Rows)) return false;
-        if (Ratio > 0)
-        {
-            int blockStart = length / Ratio * Ratio;
-            int needed = Math.Max(0, Ratio == 4 ? blockStart - Ratio : blockStart);
-            if (!RangeHeld(needed, length, Compressor!.Rows)) return false;
-            if (IndexerCompressor is not null && !RangeHeld(needed, length, IndexerCompressor.Rows)) return false;
-        }
-        return true;
-    }
-
-    private bool RangeHeld(int from, int to, int ringRows) => from >= to || from >= Math.Max(0, Length - ringRows);
+    public bool CanTruncateTo(int length) =>
+        KvTruncation.CanCutBack(Length, length, Window, WindowRing.Rows, Ratio, Compressor?.Rows ?? 0);
 
     public void TruncateTo(int length)
     {

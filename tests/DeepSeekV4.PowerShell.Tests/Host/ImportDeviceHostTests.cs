@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
+using CompletionResult = DeepSeekV4.Engine.Inference.CompletionResult;
 
 namespace DeepSeekV4.PowerShell.Tests.Host;
 
@@ -45,17 +46,21 @@ public class ImportDeviceHostTests
     }
 
     [Fact]
-    public void The_GPU_backend_refuses_the_load_by_name_until_it_runs_sequences()
+    public void On_the_GPU_simulator_completions_run_there_and_the_cache_statistics_say_so()
     {
         using var host = new PowerShellHost();
-        var run = host.Run("Import-DSModel -LiteralPath $args[0] -Device GpuSimulator -NoWarmUp", PowerShellHost.TinyModelPath);
-        var error = Assert.Single(run.Errors);
-        Assert.Equal(ErrorCategory.NotImplemented, error.CategoryInfo.Category);
-        Assert.StartsWith("simulator:0", ErrorAssert.MessageOf(error));
-        Assert.Contains("-Device Cpu", ErrorAssert.MessageOf(error));
-        Assert.Empty(host.Run("Get-DSModel").Succeeded().Output);
-        // The failed load is not kept: the same file on the CPU loads afterwards.
-        Assert.Equal("cpu", Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -Device Cpu -NoWarmUp -PassThru", PowerShellHost.TinyModelPath)
-            .Succeeded().Objects<ModelInfo>()).Device);
+        var info = Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -Device GpuSimulator -ContextLength 256 -NoWarmUp -PassThru", PowerShellHost.TinyModelPath)
+            .Succeeded().Objects<ModelInfo>());
+        Assert.Equal("simulator:0", info.Device);
+        var result = Assert.Single(host.Run("Invoke-DSCompletion -Prompt 'hello' -MaxTokens 3 -Seed 7").Succeeded().Objects<CompletionResult>());
+        Assert.Equal(3, result.CompletionTokens);
+        var stats = host.Run("Get-DSKvCacheStats").Succeeded().Objects<KvCacheReport>();
+        Assert.NotEmpty(stats);
+        Assert.All(stats, s => Assert.Equal("simulator:0", s.Statistics.Device));
+        // The same completion on the CPU gives the same text (greedy-equivalent seed, float products on both).
+        using var cpu = new PowerShellHost();
+        cpu.Run("Import-DSModel -LiteralPath $args[0] -Device Cpu -ContextLength 256 -NoWarmUp", PowerShellHost.TinyModelPath).Succeeded();
+        var onCpu = Assert.Single(cpu.Run("Invoke-DSCompletion -Prompt 'hello' -MaxTokens 3 -Seed 7").Succeeded().Objects<CompletionResult>());
+        Assert.Equal(onCpu.Text, result.Text);
     }
 }

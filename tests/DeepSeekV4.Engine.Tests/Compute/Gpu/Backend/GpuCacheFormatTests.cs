@@ -1,0 +1,54 @@
+using DeepSeekV4.Engine.Compute;
+using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
+using DeepSeekV4.Engine.Tests.Models.DeepSeekV4;
+
+namespace DeepSeekV4.Engine.Tests.Compute.Gpu.Backend;
+
+/// <summary>
+/// Every KV-cache format on the device against the CPU backend in the same format, both with Reference numerics (float
+/// products and the same FP8 roundings, so the two differ only in the order of float additions): a prefill and teacher-forced
+/// decode steps, every row within 1e-3 and the same argmax. A format whose device encoding or decoding were wrong would
+/// move rows by far more (the CPU's format comparison shows Q4_0 against Native at ~1e-1).
+/// </summary>
+[Collection(GpuTinyModelCollection.Name)]
+[Trait("Category", "GpuSimulator")]
+public sealed class GpuCacheFormatTests(GpuTinyModelFixture gpu)
+{
+    private static readonly Lazy<DeepSeekV4Model> CpuReference = new(() =>
+        DeepSeekV4Model.Load(TinyReference.F16Path, new DeepSeekV4ModelOptions { Device = ComputeDevice.Cpu, Numerics = DeepSeekV4Numerics.Reference }));
+
+    [Theory]
+    [InlineData(KvCacheFormat.Native)]
+    [InlineData(KvCacheFormat.F32)]
+    [InlineData(KvCacheFormat.F16)]
+    [InlineData(KvCacheFormat.BF16)]
+    [InlineData(KvCacheFormat.Q8_0)]
+    [InlineData(KvCacheFormat.Q4_0)]
+    public void EveryFormatOnTheDeviceMatchesTheCpu(KvCacheFormat format)
+    {
+        var c = TinyReference.Case("len129");
+        var onGpu = Run(gpu.Reference, c, format);
+        var onCpu = Run(CpuReference.Value, c, format);
+        int v = TinyReference.Vocab;
+        for (int r = 0; r < onCpu.Length / v; r++)
+        {
+            var a = onGpu.AsSpan(r * v, v);
+            var b = onCpu.AsSpan(r * v, v);
+            float deviation = TinyReference.RowDeviation(a, b);
+            Assert.True(deviation <= 1e-3f, $"{format}: row {r} deviates by {deviation}");
+            Assert.Equal(TinyReference.ArgMax(b), TinyReference.ArgMax(a));
+        }
+    }
+
+    // The prompt's last row, then 6 teacher-forced steps.
+    private static float[] Run(DeepSeekV4Model model, TinyCase c, KvCacheFormat format)
+    {
+        int v = TinyReference.Vocab;
+        using var sequence = model.CreateSequence(512, format);
+        var logits = new float[7 * v];
+        sequence.Forward(c.Prompt, logits.AsSpan(0, v));
+        for (int i = 0; i < 6; i++) sequence.Forward([c.Generated[i]], logits.AsSpan((i + 1) * v, v));
+        return logits;
+    }
+}
