@@ -29,6 +29,7 @@ public static class GpuModelKernels
     public const string Route = "route";
     public const string SwiGlu = "swiglu";
     public const string ScatterAddSlots = "scatter_add_slots";
+    public const string SlotGroups = "slot_groups";
 
     /// <summary>"gather_rows_f16", …</summary>
     public static string GatherRowsName(GgmlType type) => "gather_rows_" + GgmlTypeInfo.Of(type).Name.ToLowerInvariant();
@@ -36,14 +37,21 @@ public static class GpuModelKernels
     /// <summary>"expert_product_q4_k", …</summary>
     public static string ExpertProductName(GgmlType type) => "expert_product_" + GgmlTypeInfo.Of(type).Name.ToLowerInvariant();
 
+    /// <summary>"grouped_expert_product_q4_k", …</summary>
+    public static string GroupedExpertProductName(GgmlType type) => "grouped_expert_product_" + GgmlTypeInfo.Of(type).Name.ToLowerInvariant();
+
     internal static MethodInfo GatherRowsMethod(GgmlType type) => Method(typeof(GatherRowsKernel), nameof(GatherRowsKernel.Run), DecoderOf(type));
 
     internal static MethodInfo ExpertProductMethod(GgmlType type) => Method(typeof(ExpertProductKernel), nameof(ExpertProductKernel.Run), DecoderOf(type));
+
+    internal static MethodInfo GroupedExpertProductMethod(GgmlType type) =>
+        Method(typeof(GroupedExpertProductKernel), nameof(GroupedExpertProductKernel.Run), DecoderOf(type));
 
     public static IReadOnlyList<GpuKernelDescriptor> All { get; } =
     [
         .. GpuWeightKernels.All.Select(k => new GpuKernelDescriptor(GatherRowsName(k.Type), GatherRowsMethod(k.Type), ExplicitlyGrouped: false)),
         .. GpuWeightKernels.All.Select(k => new GpuKernelDescriptor(ExpertProductName(k.Type), ExpertProductMethod(k.Type), ExplicitlyGrouped: true)),
+        .. GpuWeightKernels.All.Select(k => new GpuKernelDescriptor(GroupedExpertProductName(k.Type), GroupedExpertProductMethod(k.Type), ExplicitlyGrouped: true)),
         new(RmsNorm, Method(typeof(RmsNormKernel), nameof(RmsNormKernel.Run)), ExplicitlyGrouped: true),
         new(Rotate, Method(typeof(RotaryKernel), nameof(RotaryKernel.Run)), ExplicitlyGrouped: false),
         new(RotaryAngles, Method(typeof(RotaryAnglesKernel), nameof(RotaryAnglesKernel.Run)), ExplicitlyGrouped: false),
@@ -62,6 +70,7 @@ public static class GpuModelKernels
         new(Route, Method(typeof(RouteKernel), nameof(RouteKernel.Run)), ExplicitlyGrouped: false),
         new(SwiGlu, Method(typeof(SwiGluKernel), nameof(SwiGluKernel.Run)), ExplicitlyGrouped: false),
         new(ScatterAddSlots, Method(typeof(ScatterAddSlotsKernel), nameof(ScatterAddSlotsKernel.Run)), ExplicitlyGrouped: false),
+        new(SlotGroups, Method(typeof(SlotGroupsKernel), nameof(SlotGroupsKernel.Run)), ExplicitlyGrouped: false),
     ];
 
     /// <summary>The decoder struct of <paramref name="type"/>'s weight product kernel (its one generic argument).</summary>

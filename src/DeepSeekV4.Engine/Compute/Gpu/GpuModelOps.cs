@@ -315,18 +315,57 @@ public sealed class GpuModelOps(GpuAccelerator gpu)
         Positive(slots, "slots");
         Positive(inputDivisor, "inputDivisor");
         Holds(chosen, slots, "chosen", $"{slots} slots");
-        int inputs = (slots + inputDivisor - 1) / inputDivisor;
-        Holds(x, (long)inputs * weights.Cols, "x", $"{inputs} input rows × {weights.Cols}");
-        Holds(y, (long)slots * weights.Rows, "y", $"{slots} slots × {weights.Rows}");
-        var shape = new ExpertProductShape
-        {
-            Rows = weights.Rows, Cols = weights.Cols, Slots = slots, Experts = weights.Experts, InputDivisor = inputDivisor,
-            RowBytes = weights.RowBytes, ExpertBytes = weights.ExpertBytes,
-        };
+        var shape = ExpertShape(weights, slots, inputDivisor, x, y);
         LaunchWarps(GpuModelKernels.ExpertProductName(weights.Type),
             a => a.LoadStreamKernel(Delegate<Action<WeightTables, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ExpertProductShape>>(
                 GpuModelKernels.ExpertProductMethod(weights.Type))),
             (long)slots * weights.Rows, (k, config) => k(config, Accelerator.Tables, weights.Buffer.View, chosen, x, y, shape));
+    }
+
+    /// <summary>
+    /// Groups the routed slots by expert for <see cref="ExpertProductGrouped"/>: <paramref name="groups"/> (at least
+    /// experts + 2 + slots ints) receives the offsets of each expert's slots (and of those out of range) and the slot
+    /// lists. One grouping serves a layer's gate, up and down products.
+    /// </summary>
+    public void GroupSlots(ArrayView<int> chosen, int slots, int experts, ArrayView<int> groups)
+    {
+        Positive(slots, "slots");
+        Positive(experts, "experts");
+        Holds(chosen, slots, "chosen", $"{slots} slots");
+        Holds(groups, (long)experts + 2 + slots, "groups", $"{experts} experts and {slots} slots");
+        Launch(GpuModelKernels.SlotGroups,
+            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int, int, ArrayView<int>>(SlotGroupsKernel.Run),
+            1, (k, n) => k(n, chosen, slots, experts, groups));
+    }
+
+    /// <summary>
+    /// <see cref="ExpertProduct"/> for a batch: the same result, with the slots grouped by <see cref="GroupSlots"/> (for
+    /// the experts of <paramref name="weights"/>), so that each expert row is read once per four of its slots instead of once
+    /// per slot. For a few slots (decode) the plain <see cref="ExpertProduct"/> launches fewer warps.
+    /// </summary>
+    public void ExpertProductGrouped(GpuExpertMatrix weights, ArrayView<int> groups, int slots, ArrayView<float> x, int inputDivisor, ArrayView<float> y)
+    {
+        CheckOwner(weights.Accelerator, "the experts");
+        Positive(slots, "slots");
+        Positive(inputDivisor, "inputDivisor");
+        Holds(groups, (long)weights.Experts + 2 + slots, "groups", $"{weights.Experts} experts and {slots} slots");
+        var shape = ExpertShape(weights, slots, inputDivisor, x, y);
+        LaunchWarps(GpuModelKernels.GroupedExpertProductName(weights.Type),
+            a => a.LoadStreamKernel(Delegate<Action<WeightTables, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ExpertProductShape>>(
+                GpuModelKernels.GroupedExpertProductMethod(weights.Type))),
+            (long)(weights.Experts + 1) * weights.Rows, (k, config) => k(config, Accelerator.Tables, weights.Buffer.View, groups, x, y, shape));
+    }
+
+    private static ExpertProductShape ExpertShape(GpuExpertMatrix weights, int slots, int inputDivisor, ArrayView<float> x, ArrayView<float> y)
+    {
+        int inputs = (slots + inputDivisor - 1) / inputDivisor;
+        Holds(x, (long)inputs * weights.Cols, "x", $"{inputs} input rows × {weights.Cols}");
+        Holds(y, (long)slots * weights.Rows, "y", $"{slots} slots × {weights.Rows}");
+        return new ExpertProductShape
+        {
+            Rows = weights.Rows, Cols = weights.Cols, Slots = slots, Experts = weights.Experts, InputDivisor = inputDivisor,
+            RowBytes = weights.RowBytes, ExpertBytes = weights.ExpertBytes,
+        };
     }
 
     /// <summary>

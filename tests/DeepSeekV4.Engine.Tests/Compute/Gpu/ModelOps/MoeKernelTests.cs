@@ -97,30 +97,64 @@ public sealed class MoeKernelTests
         using var d = new DeviceArrays(GpuDevices.Get(kind, index));
         using var weights = d.Gpu.UploadExperts(type, experts, rows, cols, blocks);
         var ops = new GpuModelOps(d.Gpu);
+        var gpuChosen = d.Upload(chosen);
+        var groups = d.Upload(new int[experts + 2 + slots]);
+        ops.GroupSlots(gpuChosen, slots, experts, groups);
         foreach (int divisor in new[] { k, 1 })
         {
-            var x = Expect.Gaussian(random, slots / divisor * cols);
-            var y = d.Zeros(slots * rows);
-            ops.ExpertProduct(weights, d.Upload(chosen), slots, d.Upload(x), divisor, y);
-            var actual = d.Read(y);
-            for (int s = 0; s < slots; s++)
+            foreach (bool grouped in new[] { false, true })
             {
-                for (int r = 0; r < rows; r++)
+                var x = Expect.Gaussian(random, slots / divisor * cols);
+                var y = d.Zeros(slots * rows);
+                if (grouped) ops.ExpertProductGrouped(weights, groups, slots, d.Upload(x), divisor, y);
+                else ops.ExpertProduct(weights, gpuChosen, slots, d.Upload(x), divisor, y);
+                var actual = d.Read(y);
+                for (int s = 0; s < slots; s++)
                 {
-                    double expected = 0, magnitude = 0;
-                    for (int c = 0; c < cols; c++)
+                    for (int r = 0; r < rows; r++)
                     {
-                        double p = (double)dequantized[(chosen[s] * rows + r) * cols + c] * x[s / divisor * cols + c];
-                        expected += p;
-                        magnitude += Math.Abs(p);
+                        double expected = 0, magnitude = 0;
+                        for (int c = 0; c < cols; c++)
+                        {
+                            double p = (double)dequantized[(chosen[s] * rows + r) * cols + c] * x[s / divisor * cols + c];
+                            expected += p;
+                            magnitude += Math.Abs(p);
+                        }
+                        Expect.Within(expected, actual[s * rows + r], 2.0 * cols * Expect.U * magnitude + 1e-30,
+                            $"{info.Name} grouped {grouped} divisor {divisor} slot {s} row {r}");
                     }
-                    Expect.Within(expected, actual[s * rows + r], 2.0 * cols * Expect.U * magnitude + 1e-30, $"{info.Name} divisor {divisor} slot {s} row {r}");
                 }
             }
         }
-        var bad = d.Zeros(rows);
-        ops.ExpertProduct(weights, d.Upload([experts]), 1, d.Upload(new float[cols]), 1, bad);
+        int[] outOfRange = [experts, -1];
+        var bad = d.Zeros(2 * rows);
+        var badGroups = d.Upload(new int[experts + 2 + 2]);
+        ops.ExpertProduct(weights, d.Upload(outOfRange), 2, d.Upload(new float[2 * cols]), 1, bad);
         Assert.All(d.Read(bad), v => Assert.True(float.IsNaN(v)));
+        bad = d.Zeros(2 * rows);
+        ops.GroupSlots(d.Upload(outOfRange), 2, experts, badGroups);
+        ops.ExpertProductGrouped(weights, badGroups, 2, d.Upload(new float[2 * cols]), 1, bad);
+        Assert.All(d.Read(bad), v => Assert.True(float.IsNaN(v)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Devices))]
+    public void SlotGroupsAreACountingSortByExpert(GpuDeviceKind kind, int index)
+    {
+        const int experts = 5;
+        int[] chosen = [3, 0, 3, 9, 4, 0, 3, -2, 1];
+        var expected = new List<int>();
+        var offsets = new int[experts + 2];
+        for (int e = 0; e <= experts; e++)
+        {
+            offsets[e] = expected.Count;
+            expected.AddRange(Enumerable.Range(0, chosen.Length).Where(s => e < experts ? chosen[s] == e : chosen[s] < 0 || chosen[s] >= experts));
+        }
+        offsets[experts + 1] = expected.Count;
+        using var d = new DeviceArrays(GpuDevices.Get(kind, index));
+        var groups = d.Upload(Enumerable.Repeat(-7, experts + 2 + chosen.Length).ToArray());
+        new GpuModelOps(d.Gpu).GroupSlots(d.Upload(chosen), chosen.Length, experts, groups);
+        Assert.Equal([.. offsets, .. expected], d.Read(groups));
     }
 
     [Theory]
@@ -186,8 +220,8 @@ public sealed class MoeKernelTests
     }
 
     /// <summary>
-    /// route → gate/up expert products → SwiGLU (weights applied) → down expert product → scatter-add onto the shared
-    /// expert's output, against MixtureOfExperts.Forward. Each value passes three products of ≤ 64 terms (≤ 2·64·u of
+    /// route → slot groups → gate (grouped) and up (per slot) expert products → SwiGLU (weights applied) → down expert
+    /// product (grouped) → scatter-add onto the shared expert's output, against MixtureOfExperts.Forward. Each value passes three products of ≤ 64 terms (≤ 2·64·u of
     /// their magnitudes each), SwiGLU and the sums: the bound 2·10^-5·(|expected| + mean |expected|) holds that with a
     /// margin for magnitudes of the terms above the result's; a wrong expert or weight misses by the order of the value.
     /// </summary>
@@ -223,12 +257,15 @@ public sealed class MoeKernelTests
         var su = d.Zeros(tokens * f);
         var output = d.Zeros(tokens * hidden);
 
+        var groups = d.Upload(new int[experts + 2 + tokens * k]);
+
         gpu.Multiply(router, gx, logits, tokens);
         ops.Route(logits, tokens, experts, k, d.Upload(moe.Bias!), default, default, moe.Config.ExpertWeightsNorm, moe.Config.ExpertWeightsScale, chosen, weights);
-        ops.ExpertProduct(gate, chosen, tokens * k, gx, k, g);
+        ops.GroupSlots(chosen, tokens * k, experts, groups);
+        ops.ExpertProductGrouped(gate, groups, tokens * k, gx, k, g);
         ops.ExpertProduct(up, chosen, tokens * k, gx, k, u);
         ops.SwiGlu(g, u, tokens * k, f, moe.Weights.ExpertClamp, weights);
-        ops.ExpertProduct(down, chosen, tokens * k, g, 1, slots);
+        ops.ExpertProductGrouped(down, groups, tokens * k, g, 1, slots);
         gpu.Multiply(sharedGate, gx, sg, tokens);
         gpu.Multiply(sharedUp, gx, su, tokens);
         ops.SwiGlu(sg, su, tokens, f, moe.Weights.SharedClamp, default);
