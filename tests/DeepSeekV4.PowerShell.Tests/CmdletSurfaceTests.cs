@@ -29,6 +29,8 @@ public class CmdletSurfaceTests
             ["MtpPath"] = new("String"),
             ["NoWarmUp"] = new("SwitchParameter"),
             ["Numerics"] = new("DeepSeekV4Numerics"),
+            ["Device"] = new("ComputeDevice"),
+            ["DeviceId"] = new("Int32"),
             ["PassThru"] = new("SwitchParameter"),
             ["Force"] = new("SwitchParameter"),
         },

@@ -22,7 +22,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "bench";
 
     public string Usage =>
-        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile] [--numerics fast|reference]";
+        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile] [--numerics fast|reference] " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["json", "no-mmap", "memory", "profile"];
 
@@ -43,6 +43,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         };
         int threads = args.Has("threads") ? Positive(args.GetInt("threads", 0), "threads") : 0;
         bool noMmap = args.Has("no-mmap");
+        var (device, deviceId) = DeviceOption.Parse(args.Get("device"));
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option {(unused[0].Length == 1 ? "-" : "--")}{unused[0]}");
         if (modelPath == null && !memory) throw new CliUsageException("missing required option --model (or --memory)");
@@ -52,7 +53,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         var report = new Dictionary<string, object?>();
         var text = json ? null : output;
         // The model is measured first, so its peak memory does not include the bandwidth buffer.
-        var result = modelPath == null ? null : RunModel(modelPath, options, threads, noMmap, report, text);
+        var result = modelPath == null ? null : RunModel(modelPath, options, threads, noMmap, (device, deviceId), report, text);
         int reportedThreads = threads > 0 ? threads : Environment.ProcessorCount;
 
         if (memory)
@@ -80,7 +81,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         return 0;
     }
 
-    private static BenchmarkResult RunModel(string path, BenchmarkOptions options, int threads, bool noMmap,
+    private static BenchmarkResult RunModel(string path, BenchmarkOptions options, int threads, bool noMmap, (Engine.Compute.ComputeDevice Device, int Id) placement,
         Dictionary<string, object?> report, TextWriter? text)
     {
         long weightBytesPerToken;
@@ -94,7 +95,11 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             parameters = header.Tensors.Sum(t => t.ElementCount);
         }
 
-        var loadOptions = new ModelLoadOptions { Threads = threads, LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, Numerics = options.Numerics };
+        var loadOptions = new ModelLoadOptions
+        {
+            Threads = threads, LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, Numerics = options.Numerics,
+            Device = placement.Device, DeviceId = placement.Id,
+        };
         var loadTime = Stopwatch.StartNew();
         using var loaded = DeepSeekV4ModelLoader.Instance.Load(path, loadOptions, null, CancellationToken.None);
         double loadSeconds = loadTime.Elapsed.TotalSeconds;
@@ -111,6 +116,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["memory_locked"] = (loaded.Model as DeepSeekV4Model)?.File.IsMemoryLocked ?? false;
         report["kv_cache"] = options.KvCache.ToString().ToLowerInvariant();
         report["numerics"] = options.Numerics.ToString().ToLowerInvariant();
+        report["device"] = loaded.Model.Device;
         report["n_prompt"] = options.PromptTokens;
         report["n_gen"] = options.GenerateTokens;
         report["repetitions"] = options.Repetitions;

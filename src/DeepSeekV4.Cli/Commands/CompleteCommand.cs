@@ -29,7 +29,7 @@ public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFla
 
     public string Usage => "complete --model FILE [--mtp FILE] --prompt TEXT [--file PATH]... [--system TEXT] [--max-tokens N] [--temperature T] " +
                            "[--top-p P] [--top-k K] [--min-p P] [--repeat-penalty R] [--seed S] [--stop TEXT]... [--think] " +
-                           "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--force] [--numerics fast|reference]";
+                           "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--force] [--numerics fast|reference] " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["think", "force"];
 
@@ -63,6 +63,8 @@ public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFla
         int? contextLength = args.Get("context-length") is { } c ? ParseTokens(c) : null;
         var format = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native");
         var options = new ModelLoadOptions { Threads = args.GetInt("threads", 0), MtpPath = args.Get("mtp"), Numerics = NumericsOption.Parse(args.Get("numerics")) };
+        (var device, int deviceId) = DeviceOption.Parse(args.Get("device"));
+        options = options with { Device = device, DeviceId = deviceId };
         bool force = args.Has("force");
         if (args.Unused().FirstOrDefault() is { } unknown) throw new CliUsageException($"unknown option --{unknown}");
 

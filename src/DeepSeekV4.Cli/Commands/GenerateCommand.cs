@@ -11,7 +11,7 @@ public sealed class GenerateCommand : ICliCommand, IFlagDeclaringCommand
 {
     public string Name => "generate";
 
-    public string Usage => "generate --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt --greedy -n N [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--numerics fast|reference]";
+    public string Usage => "generate --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt --greedy -n N [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--numerics fast|reference] " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["greedy"];
 
@@ -27,10 +27,15 @@ public sealed class GenerateCommand : ICliCommand, IFlagDeclaringCommand
         if (count < 0) throw new CliUsageException($"-n must not be negative, got {count}");
         string? mtpPath = args.Get("mtp");
         var numerics = NumericsOption.Parse(args.Get("numerics"));
+        var (device, deviceId) = DeviceOption.Parse(args.Get("device"));
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
 
-        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions { MtpPath = mtpPath, Numerics = numerics });
+        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions
+        {
+            MtpPath = mtpPath, Numerics = numerics, Device = device, DeviceId = deviceId,
+            OnDeviceChosen = Console.Error.WriteLine,
+        });
         if (model.Mtp is { } mtpBlock) Console.Error.WriteLine($"MTP block bound ({mtpBlock})");
         using var sequence = model.CreateSequence(Math.Max(1, tokens.Length + count - 1), format);
         var logits = new float[model.VocabularySize];

@@ -16,7 +16,7 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "logits";
 
     public string Usage =>
-        "logits --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--all] --out OUT.f32 [--numerics fast|reference]";
+        "logits --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--all] --out OUT.f32 [--numerics fast|reference] " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["all"];
 
@@ -34,10 +34,15 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
         string outPath = args.Require("out");
         string? mtpPath = args.Get("mtp");
         var numerics = NumericsOption.Parse(args.Get("numerics"));
+        var (device, deviceId) = DeviceOption.Parse(args.Get("device"));
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
 
-        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions { MtpPath = mtpPath, Numerics = numerics });
+        using var model = DeepSeekV4Model.Load(modelPath, new DeepSeekV4ModelOptions
+        {
+            MtpPath = mtpPath, Numerics = numerics, Device = device, DeviceId = deviceId,
+            OnDeviceChosen = Console.Error.WriteLine,
+        });
         if (model.Mtp is { } mtpBlock) Console.Error.WriteLine($"MTP block bound ({mtpBlock})");
         int vocab = model.VocabularySize;
         using var sequence = model.CreateSequence(tokens.Length, format);

@@ -31,7 +31,7 @@ public sealed class PerplexityCommand(ModelRegistry? registry) : ICliCommand, IF
     public string Name => "perplexity";
 
     public string Usage => "perplexity --model FILE [--mtp FILE] --text FILE [--ctx N] [--stride N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0[,...]] " +
-                           "[--baseline FORMAT|FILE] [--threads N] [--force] [--json] [--numerics fast|reference]";
+                           "[--baseline FORMAT|FILE] [--threads N] [--force] [--json] [--numerics fast|reference] " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["json", "force"];
 
@@ -46,6 +46,8 @@ public sealed class PerplexityCommand(ModelRegistry? registry) : ICliCommand, IF
         var formats = KvCacheFormatOption.ParseList(args.Get("kv-cache") ?? "native");
         string baseline = args.Get("baseline") ?? "native";
         var options = new ModelLoadOptions { Threads = args.GetInt("threads", 0), MtpPath = args.Get("mtp"), Numerics = NumericsOption.Parse(args.Get("numerics")) };
+        (var device, int deviceId) = DeviceOption.Parse(args.Get("device"));
+        options = options with { Device = device, DeviceId = deviceId };
         bool force = args.Has("force"), json = args.Has("json");
         if (args.Unused().FirstOrDefault() is { } unknown) throw new CliUsageException($"unknown option --{unknown}");
         bool baselineIsFormat = KvCacheFormatOption.TryParse(baseline, out var baselineFormat);

@@ -31,8 +31,15 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
             var footprint = Footprint(file);
             var tokenizer = ChatTokenizerFactory.FromGguf(file);
             cancellationToken.ThrowIfCancellationRequested();
-            var model = DeepSeekV4Model.LoadPrivate(file, options.MtpPath == null && options.Numerics == DeepSeekV4Numerics.Fast ? null
-                : new DeepSeekV4ModelOptions { MtpPath = options.MtpPath, LoadMode = options.LoadMode, Numerics = options.Numerics });
+            var model = DeepSeekV4Model.LoadPrivate(file, new DeepSeekV4ModelOptions
+            {
+                MtpPath = options.MtpPath,
+                LoadMode = options.LoadMode,
+                Numerics = options.Numerics,
+                Device = options.Device,
+                DeviceId = options.DeviceId,
+                OnDeviceChosen = message => onEvent?.Invoke(new VerboseEvent(message)),
+            });
             foreach (var note in footprint.Description.Notes) onEvent?.Invoke(new WarningEvent($"{System.IO.Path.GetFileName(file.Path)}: {note}"));
             if (model.Mtp != null)
                 footprint = new DeepSeekV4Footprint(footprint.Description with { Mtp = model.Mtp }, footprint.Config,
@@ -74,6 +81,7 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
     {
         public int VocabularySize => model.VocabularySize;
         public int MaxContextLength => model.MaxContextLength;
+        public string Device => model.Compute.Device;
         public IModelSequence CreateSequence(int contextLength, KvCache.KvCacheFormat format) => ((ILanguageModel)model).CreateSequence(contextLength, format);
 
         public void Dispose()

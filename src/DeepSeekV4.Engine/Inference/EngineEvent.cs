@@ -12,6 +12,9 @@ public sealed record PrefillProgressEvent(int Done, int Total) : EngineEvent;
 /// <summary>Something the user should know that did not stop the work (a host shows it as a warning).</summary>
 public sealed record WarningEvent(string Message) : EngineEvent;
 
+/// <summary>Detail for a host's verbose stream (e.g. which device a load chose and why).</summary>
+public sealed record VerboseEvent(string Message) : EngineEvent;
+
 /// <summary>A model load's progress: a stage name and units done out of total (bytes or tensors).</summary>
 public sealed record LoadProgressEvent(string Stage, long Done, long Total) : EngineEvent;
 

@@ -15,6 +15,9 @@ public interface ILanguageModel : IDisposable
 
     /// <summary>A new, empty sequence. Memory is taken as the sequence grows, not up front.</summary>
     IModelSequence CreateSequence(int contextLength, KvCacheFormat format);
+
+    /// <summary>Where the weights and the sequences' caches live: "cpu", "cuda:0", "simulator:0", …</summary>
+    string Device => "cpu";
 }
 
 /// <summary>One token stream with its KV cache and compressor state.</summary>

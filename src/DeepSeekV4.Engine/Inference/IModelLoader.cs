@@ -44,6 +44,12 @@ public sealed record ModelLoadOptions
     /// </summary>
     public bool WarmUp { get; init; }
 
+    /// <summary>Where the weights and KV caches live (<see cref="Compute.ComputeDevice.Auto"/>: a CUDA device when present, else the CPU).</summary>
+    public Compute.ComputeDevice Device { get; init; } = Compute.ComputeDevice.Auto;
+
+    /// <summary>Which device of <see cref="Device"/>'s kind (0 = the first).</summary>
+    public int DeviceId { get; init; }
+
     /// <summary>How the forward pass rounds (<see cref="Models.DeepSeekV4.DeepSeekV4ModelOptions.Numerics"/>).</summary>
     public Models.DeepSeekV4.DeepSeekV4Numerics Numerics { get; init; } = Models.DeepSeekV4.DeepSeekV4Numerics.Fast;
 }

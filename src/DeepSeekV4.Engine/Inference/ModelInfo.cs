@@ -20,6 +20,9 @@ public sealed record ModelInfo(
     /// <summary>How the forward pass rounds: Fast (the integer products) or Reference (DeepSeek's own roundings).</summary>
     public Models.DeepSeekV4.DeepSeekV4Numerics Numerics { get; init; }
 
+    /// <summary>Where the weights and KV caches live: "cpu", "cuda:0", "simulator:0", …</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>What the loader tolerated in the file (e.g. "runs without YaRN"); empty for a file as expected.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 

@@ -54,8 +54,11 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
     {
         string file = Canonical(path);
         if (options.MtpPath != null) options = options with { MtpPath = CanonicalMtp(options.MtpPath) };
-        string key = Key(file, options);
-        var estimate = Estimate(file, contextLength, format);
+        // The device is resolved first (Auto → a CUDA device or the CPU): the estimate counts its memory, and a model
+        // loaded on one device is another entry than the same file on another.
+        var (device, deviceBytes) = options.Device == Compute.ComputeDevice.Cpu ? ("cpu", 0L) : Compute.DeviceMemory.Resolve(options.Device, options.DeviceId, null);
+        string key = Key(file, options, device);
+        var estimate = Estimate(file, contextLength, format, device == "cpu" ? null : deviceBytes) with { Device = device };
         if (!estimate.Fits && !force) throw new ModelDoesNotFitException(estimate);
         while (true)
         {
@@ -173,10 +176,10 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
         return full;
     }
 
-    /// <summary>A model with a separate MTP file is another entry than the model alone (its weights are another set).</summary>
-    /// <summary>One entry per file and what changes the loaded model itself: its MTP file and its numerics.</summary>
-    private static string Key(string file, ModelLoadOptions options) =>
-        file + (options.MtpPath == null ? "" : $" + {options.MtpPath}") + (options.Numerics == Models.DeepSeekV4.DeepSeekV4Numerics.Fast ? "" : $" ({options.Numerics})");
+    /// <summary>One entry per file and what changes the loaded model itself: its MTP file, its numerics and its device.</summary>
+    private static string Key(string file, ModelLoadOptions options, string device) =>
+        file + (options.MtpPath == null ? "" : $" + {options.MtpPath}") + (options.Numerics == Models.DeepSeekV4.DeepSeekV4Numerics.Fast ? "" : $" ({options.Numerics})")
+        + (device == "cpu" ? "" : $" @{device}");
 
     /// <summary>The context asked for, or the model's maximum capped at <see cref="DefaultContextLength"/>.</summary>
     public static int DefaultContext(IModelFootprint footprint, int? asked) =>

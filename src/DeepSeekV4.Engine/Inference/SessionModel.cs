@@ -97,7 +97,7 @@ public sealed class SessionModel : IDisposable
         var footprint = Model.Footprint;
         return new ModelInfo(Name, Path, d.Architecture, d.ParameterCount, d.TensorTypes, ContextLength, KvCacheType,
             d.WeightBytes, footprint.KvCacheBytes(ContextLength, KvCacheType).Sum(c => c.Bytes), footprint.ScratchBytes(ContextLength),
-            isCurrent, _lease.SharedBy) { Notes = d.Notes, Mtp = d.Mtp, Numerics = LoadOptions.Numerics };
+            isCurrent, _lease.SharedBy) { Notes = d.Notes, Mtp = d.Mtp, Numerics = LoadOptions.Numerics, Device = Model.Model.Device };
     }
 
     public void Dispose()

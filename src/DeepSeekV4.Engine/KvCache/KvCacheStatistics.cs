@@ -30,6 +30,9 @@ public sealed record KvCacheStatistics(
 
     public double BytesPerToken => Tokens == 0 ? 0 : (double)TotalBytes / Tokens;
 
+    /// <summary>Where the cache lives: "cpu", "cuda:0", "simulator:0", …</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Bytes per token that grow with the sequence (compressed entries and indexer keys, constant parts excluded).</summary>
     public double AmortizedBytesPerToken { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DeepSeekV4.Engine.Compute;
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
@@ -55,6 +56,14 @@ public sealed class ImportDSModelCommand : DSCmdlet
     [Parameter]
     public DeepSeekV4Numerics Numerics { get; set; } = DeepSeekV4Numerics.Fast;
 
+    /// <summary>Where the weights and KV cache live; Auto takes a CUDA device when there is one, else the CPU (and says so with -Verbose).</summary>
+    [Parameter]
+    public ComputeDevice Device { get; set; } = ComputeDevice.Auto;
+
+    [Parameter]
+    [ValidateRange(0, 63)]
+    public int DeviceId { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -85,7 +94,7 @@ public sealed class ImportDSModelCommand : DSCmdlet
             {
                 var progress = new ProgressRecord(1, "Import-DSModel", $"Loading {file}");
                 var model = RunEngine((post, ct) => session.Import(file, Name, _contextLength, KvCacheType,
-                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp, WarmUp = !NoWarmUp, Numerics = Numerics }, Force, post, ct), e =>
+                    new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp, WarmUp = !NoWarmUp, Numerics = Numerics, Device = Device, DeviceId = DeviceId }, Force, post, ct), e =>
                 {
                     if (e is not LoadProgressEvent p) return;
                     if (!progress.StatusDescription.StartsWith(p.Stage + ":", StringComparison.Ordinal)) WriteVerbose($"{p.Stage}: {file}");

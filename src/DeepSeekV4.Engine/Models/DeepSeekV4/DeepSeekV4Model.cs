@@ -1,3 +1,6 @@
+using DeepSeekV4.Engine.Compute;
+using DeepSeekV4.Engine.Compute.Cpu;
+using DeepSeekV4.Engine.Compute.Gpu;
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
@@ -26,7 +29,19 @@ public sealed class DeepSeekV4Model : ILanguageModel
         CompressedRotary = new RotaryEmbedding(config.RopeDim, config.CompressRopeFreqBase, config.RopeOriginalContextLength,
             config.RopeScalingFactor, config.YarnBetaFast, config.YarnBetaSlow);
         KvGeometry = config.ToKvCacheGeometry(options.TruncationSlack);
+        Compute = new CpuModelCompute(this);
     }
+
+    private void PlaceOn(GpuAccelerator? gpu)
+    {
+        if (gpu is null) return;
+        var compute = ModelComputeFactory.Create(this, gpu);
+        Compute.Dispose();
+        Compute = compute;
+    }
+
+    /// <summary>The backend that runs this model's sequences and holds its weights where it computes.</summary>
+    public IModelCompute Compute { get; private set; }
 
     public GgufFile File { get; }
     public DeepSeekV4Config Config { get; }
@@ -40,6 +55,7 @@ public sealed class DeepSeekV4Model : ILanguageModel
 
     public int VocabularySize => Config.VocabSize;
     public int MaxContextLength => Options.MaxContextLength ?? Config.ContextLength;
+    public string Device => Compute.Device;
 
     /// <summary>Binds a model to an open GGUF; the caller keeps ownership of the file.</summary>
     public static DeepSeekV4Model Load(GgufFile file, DeepSeekV4ModelOptions? options = null) => Load(file, ownsFile: false, options);
@@ -71,19 +87,20 @@ public sealed class DeepSeekV4Model : ILanguageModel
         options.Validate();
         var config = DeepSeekV4Config.FromGguf(file);
         // A caller's file is left as it is; a file opened for this model alone may have its weights rearranged in place.
-        var weights = DeepSeekV4Weights.Bind(file, config, interleave: (ownsFile || rearrange) && options.InterleaveWeights && options.Numerics == DeepSeekV4Numerics.Fast);
+        var gpu = ModelComputeFactory.Resolve(options.Device, options.DeviceId, options.OnDeviceChosen);
+        // The interleaved Q8_0 layout is the CPU kernels'; a GPU backend uploads the file's own blocks.
+        bool interleave = gpu is null && (ownsFile || rearrange) && options.InterleaveWeights && options.Numerics == DeepSeekV4Numerics.Fast;
+        var weights = DeepSeekV4Weights.Bind(file, config, interleave);
         var model = new DeepSeekV4Model(file, ownsFile, config, weights, options);
-        if (options.MtpPath != null)
+        try
         {
-            try
-            {
-                model.BindMtp(options.MtpPath);
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
+            if (options.MtpPath != null) model.BindMtp(options.MtpPath);
+            model.PlaceOn(gpu);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
         return model;
     }
@@ -130,7 +147,8 @@ public sealed class DeepSeekV4Model : ILanguageModel
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (contextLength <= 0 || contextLength > MaxContextLength)
             throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, $"must be in 1..{MaxContextLength} (the model's maximum context)");
-        return new DeepSeekV4Sequence(this, new SequenceKvCache(KvGeometry, format, contextLength));
+        int passTokens = Math.Min(Options.MaxBatchTokens, contextLength);
+        return new DeepSeekV4Sequence(this, Compute.CreateSequence(contextLength, format, passTokens), contextLength, format);
     }
 
     IModelSequence ILanguageModel.CreateSequence(int contextLength, KvCacheFormat format) => CreateSequence(contextLength, format);
@@ -139,6 +157,7 @@ public sealed class DeepSeekV4Model : ILanguageModel
     {
         if (_disposed) return;
         _disposed = true;
+        Compute.Dispose();
         _mtpFile?.Dispose();
         if (_ownsFile) File.Dispose();
     }

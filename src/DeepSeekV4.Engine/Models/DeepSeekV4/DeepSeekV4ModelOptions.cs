@@ -1,3 +1,4 @@
+using DeepSeekV4.Engine.Compute;
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.KvCache;
 
@@ -39,8 +40,19 @@ public sealed record DeepSeekV4ModelOptions
     /// </summary>
     public DeepSeekV4Numerics Numerics { get; init; } = DeepSeekV4Numerics.Fast;
 
+    /// <summary>Where the weights and KV caches live; <see cref="ComputeDevice.Auto"/> takes a CUDA device when present, else the CPU.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+
+    /// <summary>Which device of <see cref="Device"/>'s kind (0 = the first).</summary>
+    public int DeviceId { get; init; }
+
+    /// <summary>Told which device a load chose and why (with <see cref="ComputeDevice.Auto"/>, e.g. the CPU for want of a CUDA device).</summary>
+    public Action<string>? OnDeviceChosen { get; init; }
+
     internal void Validate()
     {
+        if (!Enum.IsDefined(Device)) throw new ArgumentOutOfRangeException(nameof(Device), Device, $"must be one of {string.Join(", ", Enum.GetNames<ComputeDevice>())}");
+        if (DeviceId < 0) throw new ArgumentOutOfRangeException(nameof(DeviceId), DeviceId, "must not be negative");
         if (MaxContextLength is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxContextLength), MaxContextLength, "must be positive");
         if (MaxBatchTokens <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchTokens), MaxBatchTokens, "must be positive");
         if (TruncationSlack < 0) throw new ArgumentOutOfRangeException(nameof(TruncationSlack), TruncationSlack, "must not be negative");

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
+using DeepSeekV4.Engine.Compute;
+using DeepSeekV4.Engine.Compute.Cpu;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
-using DeepSeekV4.Engine.Tensors;
 
 namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 
@@ -23,22 +24,32 @@ public sealed class DeepSeekV4Sequence : IModelSequence
     private readonly DeepSeekV4Model _model;
     private readonly int _contextLength;
     private readonly KvCacheFormat _format;
-    private SequenceKvCache? _cache;
-    private ForwardWorkspace? _workspace;
+    private ISequenceCompute? _compute;
     private bool _disposed;
 
-    internal DeepSeekV4Sequence(DeepSeekV4Model model, SequenceKvCache cache)
+    internal DeepSeekV4Sequence(DeepSeekV4Model model, ISequenceCompute compute, int contextLength, KvCacheFormat format)
     {
         _model = model;
-        _cache = cache;
-        _contextLength = cache.ContextLength;
-        _format = cache.Format;
+        _compute = compute;
+        _contextLength = contextLength;
+        _format = format;
     }
 
     public DeepSeekV4Model Model => _model;
-    public SequenceKvCache Cache => _cache ?? throw new ObjectDisposedException(nameof(DeepSeekV4Sequence));
+
+    /// <summary>The KV cache of a sequence on the CPU backend (a GPU backend keeps its cache on the device).</summary>
+    public SequenceKvCache Cache => _compute switch
+    {
+        null => throw new ObjectDisposedException(nameof(DeepSeekV4Sequence)),
+        CpuSequenceCompute cpu => cpu.Cache,
+        _ => throw new NotSupportedException($"the sequence's cache lives on {_model.Compute.Device}; use GetStatistics"),
+    };
+
+    /// <summary>Where the sequence's cache and activations live ("cpu", "cuda:0", …).</summary>
+    public string Device => _model.Compute.Device;
+
     /// <summary>Tokens held (0 once disposed).</summary>
-    public int Length => _cache?.Length ?? 0;
+    public int Length => _compute?.Length ?? 0;
     public int ContextLength => _contextLength;
     public KvCacheFormat Format => _format;
 
@@ -50,7 +61,7 @@ public sealed class DeepSeekV4Sequence : IModelSequence
         CancellationToken cancellationToken = default, Action<int, int>? progress = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var cache = _cache!;
+        var compute = _compute!;
         var config = _model.Config;
         int n = tokens.Length, vocab = config.VocabSize;
         if (n == 0) throw new ArgumentException("no tokens to feed", nameof(tokens));
@@ -63,135 +74,71 @@ public sealed class DeepSeekV4Sequence : IModelSequence
             throw new ArgumentException($"the logits buffer holds {logits.Length} values, {needed} needed", nameof(logits));
         cancellationToken.ThrowIfCancellationRequested();
 
-        int passTokens = Math.Min(n, Math.Min(_model.Options.MaxBatchTokens, ContextLength));
-        if (_workspace is null || _workspace.Capacity < passTokens) _workspace = new ForwardWorkspace(config, passTokens, ContextLength, _model.Options.Numerics == DeepSeekV4Numerics.Reference);
-        var ws = _workspace;
         int start = Length;
-        cache.BeginPass(n);
+        compute.BeginPass(n);
         try
         {
             for (int done = 0; done < n;)
             {
-                int count = Math.Min(ws.Capacity, n - done);
+                int count = Math.Min(compute.PassCapacity, n - done);
                 bool last = done + count == n;
                 var target = allLogits ? logits.Slice(done * vocab, count * vocab) : last ? logits[..vocab] : default;
-                RunPass(ws, tokens.Slice(done, count), start + done, target, allLogits, cancellationToken);
+                RunPass(tokens.Slice(done, count), start + done, target, allLogits, cancellationToken);
                 done += count;
                 progress?.Invoke(done, n);
             }
-            cache.CommitPass();
+            compute.CommitPass();
         }
         catch
         {
-            cache.AbortPass();
+            compute.AbortPass();
             throw;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RunPass(ForwardWorkspace ws, ReadOnlySpan<int> tokens, int firstPosition, Span<float> logits, bool allRows, CancellationToken cancellationToken)
+    private void RunPass(ReadOnlySpan<int> tokens, int firstPosition, Span<float> logits, bool allRows, CancellationToken cancellationToken)
     {
-        var c = _model.Config;
-        var weights = _model.Weights;
-        int t = tokens.Length, d = c.HiddenSize, hc = c.HyperConnectionCount, width = hc * d, half = c.RopeDim / 2;
-
-        for (int i = 0; i < t; i++)
-        {
-            var streams = ws.Streams.AsSpan(i * width, width);
-            weights.TokenEmbedding.DequantizeRow(tokens[i], streams[..d]);
-            for (int h = 1; h < hc; h++) streams[..d].CopyTo(streams.Slice(h * d, d));
-            _model.WindowRotary.Angles(firstPosition + i, ws.WindowCos.AsSpan(i * half, half), ws.WindowSin.AsSpan(i * half, half));
-            _model.CompressedRotary.Angles(firstPosition + i, ws.CompressedCos.AsSpan(i * half, half), ws.CompressedSin.AsSpan(i * half, half));
-        }
-
-        for (int layer = 0; layer < c.LayerCount; layer++)
+        var compute = _compute!;
+        var layers = _model.Weights.Layers;
+        int t = tokens.Length;
+        compute.Embed(tokens, firstPosition);
+        for (int layer = 0; layer < layers.Count; layer++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var lw = weights.Layers[layer];
-            Reduce(ws, lw.AttentionMixer, lw.AttentionNorm, t);
-            AttentionLayer.Forward(_model, lw.Attention, layer, _cache!, ws, t, firstPosition, Observer);
-            Expand(ws, t);
-            Reduce(ws, lw.FeedForwardMixer, lw.FeedForwardNorm, t);
-            ws.Moe.Forward(lw.Moe, ws.Hidden, tokens, t, ws.SublayerOutput);
-            Expand(ws, t);
-            if (Observer is { } observer)
-                for (int i = 0; i < t; i++) observer.OnBlockOutput(layer, firstPosition + i, ws.Streams.AsSpan(i * width, width));
+            var lw = layers[layer];
+            compute.ReduceStreams(lw.AttentionMixer, lw.AttentionNorm, t);
+            compute.Attention(layer, t, firstPosition, Observer);
+            compute.ExpandStreams(t);
+            compute.ReduceStreams(lw.FeedForwardMixer, lw.FeedForwardNorm, t);
+            compute.FeedForward(layer, tokens);
+            compute.ExpandStreams(t);
+            if (Observer is { } observer) compute.ObserveBlock(layer, t, firstPosition, observer);
         }
 
-        if (allRows) Head(ws, 0, t, logits);
-        else if (!logits.IsEmpty) Head(ws, t - 1, 1, logits);
-    }
-
-    // The sublayer input of every token: mixes → (pre, post, comb), Σ pre·streams, RMS norm. post/comb kept for Expand.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Reduce(ForwardWorkspace ws, HyperConnectionWeights mixer, float[] norm, int tokens)
-    {
-        var c = _model.Config;
-        int d = c.HiddenSize, hc = c.HyperConnectionCount, width = hc * d, mix = c.HyperConnectionMixCount;
-        HyperConnection.Mixes(mixer.Function, ws.Streams, tokens, c.RmsNormEps, ws.Mixes);
-        for (int i = 0; i < tokens; i++)
-        {
-            var pre = ws.Pre.AsSpan(i * hc, hc);
-            HyperConnection.Split(ws.Mixes.AsSpan(i * mix, mix), mixer, hc, c.SinkhornIterations, c.HyperConnectionEps,
-                pre, ws.Post.AsSpan(i * hc, hc), ws.Comb.AsSpan(i * hc * hc, hc * hc));
-            var hidden = ws.Hidden.AsSpan(i * d, d);
-            HyperConnection.Reduce(ws.Streams.AsSpan(i * width, width), pre, hc, hidden);
-            RmsNorm.Apply(hidden, norm, c.RmsNormEps);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Expand(ForwardWorkspace ws, int tokens)
-    {
-        var c = _model.Config;
-        int d = c.HiddenSize, hc = c.HyperConnectionCount, width = hc * d;
-        for (int i = 0; i < tokens; i++)
-            HyperConnection.Expand(ws.SublayerOutput.AsSpan(i * d, d), ws.Streams.AsSpan(i * width, width),
-                ws.Post.AsSpan(i * hc, hc), ws.Comb.AsSpan(i * hc * hc, hc * hc), hc, ws.NextStreams.AsSpan(i * width, width));
-        ws.SwapStreams();
-    }
-
-    // Output head (reference §5.9) for rows [first, first + count): pre-only mixer, RMS norm, vocabulary projection.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Head(ForwardWorkspace ws, int first, int count, Span<float> logits)
-    {
-        var c = _model.Config;
-        var w = _model.Weights;
-        int d = c.HiddenSize, hc = c.HyperConnectionCount, width = hc * d;
-        var streams = ws.Streams.AsSpan(first * width, count * width);
-        HyperConnection.Mixes(w.OutputMixer.Function, streams, count, c.RmsNormEps, ws.HeadMixes);
-        for (int i = 0; i < count; i++)
-        {
-            var pre = ws.Pre.AsSpan(i * hc, hc);
-            for (int h = 0; h < hc; h++)
-                pre[h] = HyperConnection.Sigmoid(ws.HeadMixes[i * hc + h] * w.OutputMixer.Scale[0] + w.OutputMixer.Base[h]) + c.HyperConnectionEps;
-            var hidden = ws.Hidden.AsSpan(i * d, d);
-            HyperConnection.Reduce(streams.Slice(i * width, width), pre, hc, hidden);
-            RmsNorm.Apply(hidden, w.OutputNorm, c.RmsNormEps);
-        }
-        MatrixProducts.MatMul(w.Output, ws.Hidden.AsSpan(0, count * d), count, logits[..(count * c.VocabSize)],
-            exact: _model.Options.Numerics == DeepSeekV4Numerics.Reference);
+        if (allRows) compute.Head(0, t, logits);
+        else if (!logits.IsEmpty) compute.Head(t - 1, 1, logits);
     }
 
     public void Reset()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _cache!.Reset();
+        _compute!.Reset();
     }
 
-    public bool CanTruncateTo(int length) => _cache?.CanTruncateTo(length) ?? false;
+    public bool CanTruncateTo(int length) => _compute?.CanTruncateTo(length) ?? false;
 
     public void TruncateTo(int length)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _cache!.TruncateTo(length);
+        _compute!.TruncateTo(length);
     }
 
     /// <summary>A deep copy: the new sequence shares nothing mutable with this one.</summary>
     public DeepSeekV4Sequence Fork()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new DeepSeekV4Sequence(_model, _cache!.Clone());
+        return new DeepSeekV4Sequence(_model, _compute!.Fork(), _contextLength, _format);
     }
 
     IModelSequence IModelSequence.Fork() => Fork();
@@ -199,14 +146,14 @@ public sealed class DeepSeekV4Sequence : IModelSequence
     public KvCacheStatistics GetStatistics()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _cache!.GetStatistics();
+        return _compute!.GetStatistics();
     }
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        _workspace = null;
-        _cache = null;
+        _compute?.Dispose();
+        _compute = null;
     }
 }

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.KvCache;
+
+namespace DeepSeekV4.PowerShell.Tests.Host;
+
+/// <summary>Import-DSModel -Device / -DeviceId: where the model runs, the Auto fallback, and the errors for devices that cannot take it.</summary>
+public class ImportDeviceHostTests
+{
+    private static bool HasCuda(PowerShellHost host) => host.Run("Get-DSDevice -Kind Cuda").Succeeded().Output.Count > 0;
+
+    [Fact]
+    public void Auto_without_a_CUDA_device_runs_on_the_CPU_and_says_why_with_Verbose()
+    {
+        using var host = new PowerShellHost();
+        if (HasCuda(host)) return;   // a machine with a GPU takes it
+        var run = host.Run("Import-DSModel -LiteralPath $args[0] -Device Auto -NoWarmUp -PassThru -Verbose", PowerShellHost.TinyModelPath).Succeeded();
+        Assert.Equal("cpu", Assert.Single(run.Objects<ModelInfo>()).Device);
+        Assert.Contains(run.Verbose, v => v.Message.Contains("device Auto: no CUDA device", StringComparison.Ordinal) && v.Message.Contains("runs on the CPU", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_model_object_and_the_cache_statistics_say_the_CPU()
+    {
+        using var host = new PowerShellHost();
+        var info = Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -Device Cpu -NoWarmUp -PassThru", PowerShellHost.TinyModelPath).Succeeded().Objects<ModelInfo>());
+        Assert.Equal("cpu", info.Device);
+        host.Run("Invoke-DSCompletion -Prompt 'hello' -MaxTokens 2 -Seed 1").Succeeded();
+        var stats = host.Run("Get-DSKvCacheStats").Succeeded().Objects<KvCacheReport>();
+        Assert.NotEmpty(stats);
+        Assert.All(stats, s => Assert.Equal("cpu", s.Statistics.Device));
+    }
+
+    [Fact]
+    public void An_absent_CUDA_device_is_one_error_naming_it_and_nothing_is_loaded()
+    {
+        using var host = new PowerShellHost();
+        if (HasCuda(host)) return;
+        var run = host.Run("Import-DSModel -LiteralPath $args[0] -Device Cuda -DeviceId 1 -NoWarmUp", PowerShellHost.TinyModelPath);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
+        Assert.Contains("cuda:1", ErrorAssert.MessageOf(error));
+        Assert.Contains("no CUDA", ErrorAssert.MessageOf(error));
+        Assert.Empty(host.Run("Get-DSModel").Succeeded().Output);
+    }
+
+    [Fact]
+    public void The_GPU_backend_refuses_the_load_by_name_until_it_runs_sequences()
+    {
+        using var host = new PowerShellHost();
+        var run = host.Run("Import-DSModel -LiteralPath $args[0] -Device GpuSimulator -NoWarmUp", PowerShellHost.TinyModelPath);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(ErrorCategory.NotImplemented, error.CategoryInfo.Category);
+        Assert.StartsWith("simulator:0", ErrorAssert.MessageOf(error));
+        Assert.Contains("-Device Cpu", ErrorAssert.MessageOf(error));
+        Assert.Empty(host.Run("Get-DSModel").Succeeded().Output);
+        // The failed load is not kept: the same file on the CPU loads afterwards.
+        Assert.Equal("cpu", Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -Device Cpu -NoWarmUp -PassThru", PowerShellHost.TinyModelPath)
+            .Succeeded().Objects<ModelInfo>()).Device);
+    }
+}
