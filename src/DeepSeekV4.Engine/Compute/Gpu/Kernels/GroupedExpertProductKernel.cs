@@ -1,3 +1,4 @@
+using DeepSeekV4.Engine.Compute.Gpu.Attention;
 using ILGPU;
 
 namespace DeepSeekV4.Engine.Compute.Gpu.Kernels;
@@ -51,10 +52,10 @@ public static class GroupedExpertProductKernel
                     if (count > 3) a3 += w.Dot(x, x3 + first, valid);
                 }
             }
-            a0 = WarpReduction.Sum(a0);
-            a1 = WarpReduction.Sum(a1);
-            a2 = WarpReduction.Sum(a2);
-            a3 = WarpReduction.Sum(a3);
+            a0 = WarpReduce.Sum(a0);
+            a1 = WarpReduce.Sum(a1);
+            a2 = WarpReduce.Sum(a2);
+            a3 = WarpReduce.Sum(a3);
             if (lane == 0)
             {
                 y[(long)s0 * shape.Rows + r] = a0;
