@@ -57,7 +57,7 @@ public static class GpuModelKernels
         new(RotaryAngles, Method(typeof(RotaryAnglesKernel), nameof(RotaryAnglesKernel.Run)), ExplicitlyGrouped: false),
         new(Fp8Rounding, Method(typeof(BlockRoundingKernel), nameof(BlockRoundingKernel.Run), typeof(Fp8E4M3Rounding)), ExplicitlyGrouped: false),
         new(Fp4Rounding, Method(typeof(BlockRoundingKernel), nameof(BlockRoundingKernel.Run), typeof(Fp4E2M1Rounding)), ExplicitlyGrouped: false),
-        new(Hadamard, Method(typeof(HadamardKernel), nameof(HadamardKernel.Run)), ExplicitlyGrouped: false),
+        new(Hadamard, Method(typeof(HadamardKernel), nameof(HadamardKernel.Run)), ExplicitlyGrouped: true),
         new(HyperMixNorm, Method(typeof(HyperMixNormKernel), nameof(HyperMixNormKernel.Run)), ExplicitlyGrouped: true),
         new(HyperSplit, Method(typeof(HyperSplitKernel), nameof(HyperSplitKernel.Run)), ExplicitlyGrouped: false),
         new(HyperReduce, Method(typeof(HyperReduceKernel), nameof(HyperReduceKernel.Run)), ExplicitlyGrouped: false),

@@ -9,8 +9,9 @@ namespace DeepSeekV4.Engine.Compute.Gpu;
 /// The launchers of the model's operations on one accelerator (all but attention): each checks its arguments, then
 /// enqueues its kernel on the accelerator's default stream (asynchronous; the caller synchronizes when it reads back).
 /// Buffers are the caller's, row-major float32 (int for ids, positions and chosen experts). Each operation matches the
-/// CPU code named in its kernel's summary: bit for bit for the roundings, the Hadamard transform and the row gather,
-/// else up to the order of float additions and the last bit of exp/sin/cos.
+/// CPU code named in its kernel's summary: bit for bit for the roundings, the Hadamard transform, the copies and the row
+/// gather (where a backend does not fuse a decoder's multiply-subtract), else up to the order of float additions and the
+/// last bit of exp/sin/cos.
 /// </summary>
 public sealed class GpuModelOps(GpuAccelerator gpu)
 {
@@ -127,8 +128,9 @@ public sealed class GpuModelOps(GpuAccelerator gpu)
         if (dim <= 0 || (dim & (dim - 1)) != 0) throw new ArgumentException($"a Hadamard transform of length {dim}: not a power of two", nameof(dim));
         Holds(x, (long)rows * dim, "x", $"{rows} rows × {dim}");
         float scale = (float)Math.Pow(dim, -0.5);
-        Launch(GpuModelKernels.Hadamard, a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int, float>(HadamardKernel.Run),
-            rows, (k, n) => k(n, x, dim, scale));
+        var config = new KernelConfig(rows, Accelerator.WarpsPerGroup * Accelerator.WarpSize);
+        Accelerator.Run(_ => Accelerator.Kernel(GpuModelKernels.Hadamard,
+            a => a.LoadStreamKernel<ArrayView<float>, int, int, float>(HadamardKernel.Run))(config, x, rows, dim, scale));
     }
 
     /// <summary>

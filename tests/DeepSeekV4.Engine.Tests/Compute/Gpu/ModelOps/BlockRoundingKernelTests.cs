@@ -97,7 +97,7 @@ public sealed class BlockRoundingKernelTests
         using var d = new DeviceArrays(GpuDevices.Get(kind, index));
         var ops = new GpuModelOps(d.Gpu);
         var random = new Random(4);
-        foreach (int dim in new[] { 1, 2, 64, 128 })
+        foreach (int dim in new[] { 1, 2, 64, 512 })
         {
             const int rows = 3;
             var x = Expect.Gaussian(random, rows * dim, 3f);
