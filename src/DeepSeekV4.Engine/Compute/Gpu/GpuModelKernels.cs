@@ -29,7 +29,9 @@ public static class GpuModelKernels
     public const string Route = "route";
     public const string SwiGlu = "swiglu";
     public const string ScatterAddSlots = "scatter_add_slots";
-    public const string SlotGroups = "slot_groups";
+    public const string SlotCounts = "slot_groups_count";
+    public const string SlotOffsets = "slot_groups_offsets";
+    public const string SlotScatter = "slot_groups_scatter";
 
     /// <summary>"gather_rows_f16", …</summary>
     public static string GatherRowsName(GgmlType type) => "gather_rows_" + GgmlTypeInfo.Of(type).Name.ToLowerInvariant();
@@ -70,7 +72,9 @@ public static class GpuModelKernels
         new(Route, Method(typeof(RouteKernel), nameof(RouteKernel.Run)), ExplicitlyGrouped: false),
         new(SwiGlu, Method(typeof(SwiGluKernel), nameof(SwiGluKernel.Run)), ExplicitlyGrouped: false),
         new(ScatterAddSlots, Method(typeof(ScatterAddSlotsKernel), nameof(ScatterAddSlotsKernel.Run)), ExplicitlyGrouped: false),
-        new(SlotGroups, Method(typeof(SlotGroupsKernel), nameof(SlotGroupsKernel.Run)), ExplicitlyGrouped: false),
+        new(SlotCounts, Method(typeof(SlotGroupsKernel), nameof(SlotGroupsKernel.Count)), ExplicitlyGrouped: false),
+        new(SlotOffsets, Method(typeof(SlotGroupsKernel), nameof(SlotGroupsKernel.Offsets)), ExplicitlyGrouped: false),
+        new(SlotScatter, Method(typeof(SlotGroupsKernel), nameof(SlotGroupsKernel.Scatter)), ExplicitlyGrouped: false),
     ];
 
     /// <summary>The decoder struct of <paramref name="type"/>'s weight product kernel (its one generic argument).</summary>

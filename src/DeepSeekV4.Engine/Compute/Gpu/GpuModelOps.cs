@@ -326,19 +326,26 @@ public sealed class GpuModelOps(GpuAccelerator gpu)
 
     /// <summary>
     /// Groups the routed slots by expert for <see cref="ExpertProductGrouped"/>: <paramref name="groups"/> (at least
-    /// experts + 2 + slots ints) receives the offsets of each expert's slots (and of those out of range) and the slot
-    /// lists. One grouping serves a layer's gate, up and down products.
+    /// <see cref="SlotGroupsLength"/> ints) receives the offsets of each expert's slots (and of those out of range), its
+    /// cursors and the slot lists. One grouping serves a layer's gate, up and down products.
     /// </summary>
     public void GroupSlots(ArrayView<int> chosen, int slots, int experts, ArrayView<int> groups)
     {
         Positive(slots, "slots");
         Positive(experts, "experts");
         Holds(chosen, slots, "chosen", $"{slots} slots");
-        Holds(groups, (long)experts + 2 + slots, "groups", $"{experts} experts and {slots} slots");
-        Launch(GpuModelKernels.SlotGroups,
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int, int, ArrayView<int>>(SlotGroupsKernel.Run),
-            1, (k, n) => k(n, chosen, slots, experts, groups));
+        Holds(groups, SlotGroupsLength(experts, slots), "groups", $"{experts} experts and {slots} slots");
+        Accelerator.Run(a => groups.SubView(0, experts + 2).MemSetToZero(a.DefaultStream));
+        Launch(GpuModelKernels.SlotCounts, a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int, ArrayView<int>>(SlotGroupsKernel.Count),
+            slots, (k, n) => k(n, chosen, experts, groups));
+        Launch(GpuModelKernels.SlotOffsets, a => a.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<int>>(SlotGroupsKernel.Offsets),
+            1, (k, n) => k(n, experts, groups));
+        Launch(GpuModelKernels.SlotScatter, a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int, ArrayView<int>>(SlotGroupsKernel.Scatter),
+            slots, (k, n) => k(n, chosen, experts, groups));
     }
+
+    /// <summary>The ints <see cref="GroupSlots"/> needs for <paramref name="experts"/> experts and <paramref name="slots"/> slots.</summary>
+    public static long SlotGroupsLength(int experts, int slots) => SlotGroupsKernel.Length(experts, slots);
 
     /// <summary>
     /// <see cref="ExpertProduct"/> for a batch: the same result, with the slots grouped by <see cref="GroupSlots"/> (for
@@ -350,7 +357,7 @@ public sealed class GpuModelOps(GpuAccelerator gpu)
         CheckOwner(weights.Accelerator, "the experts");
         Positive(slots, "slots");
         Positive(inputDivisor, "inputDivisor");
-        Holds(groups, (long)weights.Experts + 2 + slots, "groups", $"{weights.Experts} experts and {slots} slots");
+        Holds(groups, SlotGroupsLength(weights.Experts, slots), "groups", $"{weights.Experts} experts and {slots} slots");
         var shape = ExpertShape(weights, slots, inputDivisor, x, y);
         LaunchWarps(GpuModelKernels.GroupedExpertProductName(weights.Type),
             a => a.LoadStreamKernel(Delegate<Action<WeightTables, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ExpertProductShape>>(

@@ -18,7 +18,7 @@ public static class GroupedExpertProductKernel
         int warp = Grid.IdxX * (Group.DimX / Warp.WarpSize) + Warp.WarpIdx;
         if (warp >= shape.Rows * (shape.Experts + 1)) return;
         int expert = warp / shape.Rows, r = warp % shape.Rows;
-        int lane = Warp.LaneIdx, members = shape.Experts + 2;
+        int lane = Warp.LaneIdx, members = 2 * shape.Experts + 3;
         int begin = groups[expert], end = groups[expert + 1];
         if (expert == shape.Experts)
         {
