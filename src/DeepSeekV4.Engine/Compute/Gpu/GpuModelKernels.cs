@@ -29,6 +29,9 @@ public static class GpuModelKernels
     public const string Route = "route";
     public const string SwiGlu = "swiglu";
     public const string ScatterAddSlots = "scatter_add_slots";
+    public const string SlotCounts = "slot_groups_count";
+    public const string SlotOffsets = "slot_groups_offsets";
+    public const string SlotScatter = "slot_groups_scatter";
 
     /// <summary>"gather_rows_f16", …</summary>
     public static string GatherRowsName(GgmlType type) => "gather_rows_" + GgmlTypeInfo.Of(type).Name.ToLowerInvariant();
@@ -36,20 +39,27 @@ public static class GpuModelKernels
     /// <summary>"expert_product_q4_k", …</summary>
     public static string ExpertProductName(GgmlType type) => "expert_product_" + GgmlTypeInfo.Of(type).Name.ToLowerInvariant();
 
+    /// <summary>"grouped_expert_product_q4_k", …</summary>
+    public static string GroupedExpertProductName(GgmlType type) => "grouped_expert_product_" + GgmlTypeInfo.Of(type).Name.ToLowerInvariant();
+
     internal static MethodInfo GatherRowsMethod(GgmlType type) => Method(typeof(GatherRowsKernel), nameof(GatherRowsKernel.Run), DecoderOf(type));
 
     internal static MethodInfo ExpertProductMethod(GgmlType type) => Method(typeof(ExpertProductKernel), nameof(ExpertProductKernel.Run), DecoderOf(type));
+
+    internal static MethodInfo GroupedExpertProductMethod(GgmlType type) =>
+        Method(typeof(GroupedExpertProductKernel), nameof(GroupedExpertProductKernel.Run), DecoderOf(type));
 
     public static IReadOnlyList<GpuKernelDescriptor> All { get; } =
     [
         .. GpuWeightKernels.All.Select(k => new GpuKernelDescriptor(GatherRowsName(k.Type), GatherRowsMethod(k.Type), ExplicitlyGrouped: false)),
         .. GpuWeightKernels.All.Select(k => new GpuKernelDescriptor(ExpertProductName(k.Type), ExpertProductMethod(k.Type), ExplicitlyGrouped: true)),
+        .. GpuWeightKernels.All.Select(k => new GpuKernelDescriptor(GroupedExpertProductName(k.Type), GroupedExpertProductMethod(k.Type), ExplicitlyGrouped: true)),
         new(RmsNorm, Method(typeof(RmsNormKernel), nameof(RmsNormKernel.Run)), ExplicitlyGrouped: true),
         new(Rotate, Method(typeof(RotaryKernel), nameof(RotaryKernel.Run)), ExplicitlyGrouped: false),
         new(RotaryAngles, Method(typeof(RotaryAnglesKernel), nameof(RotaryAnglesKernel.Run)), ExplicitlyGrouped: false),
         new(Fp8Rounding, Method(typeof(BlockRoundingKernel), nameof(BlockRoundingKernel.Run), typeof(Fp8E4M3Rounding)), ExplicitlyGrouped: false),
         new(Fp4Rounding, Method(typeof(BlockRoundingKernel), nameof(BlockRoundingKernel.Run), typeof(Fp4E2M1Rounding)), ExplicitlyGrouped: false),
-        new(Hadamard, Method(typeof(HadamardKernel), nameof(HadamardKernel.Run)), ExplicitlyGrouped: false),
+        new(Hadamard, Method(typeof(HadamardKernel), nameof(HadamardKernel.Run)), ExplicitlyGrouped: true),
         new(HyperMixNorm, Method(typeof(HyperMixNormKernel), nameof(HyperMixNormKernel.Run)), ExplicitlyGrouped: true),
         new(HyperSplit, Method(typeof(HyperSplitKernel), nameof(HyperSplitKernel.Run)), ExplicitlyGrouped: false),
         new(HyperReduce, Method(typeof(HyperReduceKernel), nameof(HyperReduceKernel.Run)), ExplicitlyGrouped: false),
@@ -62,6 +72,9 @@ public static class GpuModelKernels
         new(Route, Method(typeof(RouteKernel), nameof(RouteKernel.Run)), ExplicitlyGrouped: false),
         new(SwiGlu, Method(typeof(SwiGluKernel), nameof(SwiGluKernel.Run)), ExplicitlyGrouped: false),
         new(ScatterAddSlots, Method(typeof(ScatterAddSlotsKernel), nameof(ScatterAddSlotsKernel.Run)), ExplicitlyGrouped: false),
+        new(SlotCounts, Method(typeof(SlotGroupsKernel), nameof(SlotGroupsKernel.Count)), ExplicitlyGrouped: false),
+        new(SlotOffsets, Method(typeof(SlotGroupsKernel), nameof(SlotGroupsKernel.Offsets)), ExplicitlyGrouped: false),
+        new(SlotScatter, Method(typeof(SlotGroupsKernel), nameof(SlotGroupsKernel.Scatter)), ExplicitlyGrouped: false),
     ];
 
     /// <summary>The decoder struct of <paramref name="type"/>'s weight product kernel (its one generic argument).</summary>

@@ -9,8 +9,9 @@ namespace DeepSeekV4.Engine.Compute.Gpu;
 /// The launchers of the model's operations on one accelerator (all but attention): each checks its arguments, then
 /// enqueues its kernel on the accelerator's default stream (asynchronous; the caller synchronizes when it reads back).
 /// Buffers are the caller's, row-major float32 (int for ids, positions and chosen experts). Each operation matches the
-/// CPU code named in its kernel's summary: bit for bit for the roundings, the Hadamard transform and the row gather,
-/// else up to the order of float additions and the last bit of exp/sin/cos.
+/// CPU code named in its kernel's summary: bit for bit for the roundings, the Hadamard transform, the copies and the row
+/// gather (where a backend does not fuse a decoder's multiply-subtract), else up to the order of float additions and the
+/// last bit of exp/sin/cos.
 /// </summary>
 public sealed class GpuModelOps(GpuAccelerator gpu)
 {
@@ -127,8 +128,9 @@ public sealed class GpuModelOps(GpuAccelerator gpu)
         if (dim <= 0 || (dim & (dim - 1)) != 0) throw new ArgumentException($"a Hadamard transform of length {dim}: not a power of two", nameof(dim));
         Holds(x, (long)rows * dim, "x", $"{rows} rows × {dim}");
         float scale = (float)Math.Pow(dim, -0.5);
-        Launch(GpuModelKernels.Hadamard, a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int, float>(HadamardKernel.Run),
-            rows, (k, n) => k(n, x, dim, scale));
+        var config = new KernelConfig(rows, Accelerator.WarpsPerGroup * Accelerator.WarpSize);
+        Accelerator.Run(_ => Accelerator.Kernel(GpuModelKernels.Hadamard,
+            a => a.LoadStreamKernel<ArrayView<float>, int, int, float>(HadamardKernel.Run))(config, x, rows, dim, scale));
     }
 
     /// <summary>
@@ -315,18 +317,64 @@ public sealed class GpuModelOps(GpuAccelerator gpu)
         Positive(slots, "slots");
         Positive(inputDivisor, "inputDivisor");
         Holds(chosen, slots, "chosen", $"{slots} slots");
-        int inputs = (slots + inputDivisor - 1) / inputDivisor;
-        Holds(x, (long)inputs * weights.Cols, "x", $"{inputs} input rows × {weights.Cols}");
-        Holds(y, (long)slots * weights.Rows, "y", $"{slots} slots × {weights.Rows}");
-        var shape = new ExpertProductShape
-        {
-            Rows = weights.Rows, Cols = weights.Cols, Slots = slots, Experts = weights.Experts, InputDivisor = inputDivisor,
-            RowBytes = weights.RowBytes, ExpertBytes = weights.ExpertBytes,
-        };
+        var shape = ExpertShape(weights, slots, inputDivisor, x, y);
         LaunchWarps(GpuModelKernels.ExpertProductName(weights.Type),
             a => a.LoadStreamKernel(Delegate<Action<WeightTables, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ExpertProductShape>>(
                 GpuModelKernels.ExpertProductMethod(weights.Type))),
             (long)slots * weights.Rows, (k, config) => k(config, Accelerator.Tables, weights.Buffer.View, chosen, x, y, shape));
+    }
+
+    /// <summary>
+    /// Groups the routed slots by expert for <see cref="ExpertProductGrouped"/>: <paramref name="groups"/> (at least
+    /// <see cref="SlotGroupsLength"/> ints) receives the offsets of each expert's slots (and of those out of range), its
+    /// cursors and the slot lists. One grouping serves a layer's gate, up and down products.
+    /// </summary>
+    public void GroupSlots(ArrayView<int> chosen, int slots, int experts, ArrayView<int> groups)
+    {
+        Positive(slots, "slots");
+        Positive(experts, "experts");
+        Holds(chosen, slots, "chosen", $"{slots} slots");
+        Holds(groups, SlotGroupsLength(experts, slots), "groups", $"{experts} experts and {slots} slots");
+        Accelerator.Run(a => groups.SubView(0, experts + 2).MemSetToZero(a.DefaultStream));
+        Launch(GpuModelKernels.SlotCounts, a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int, ArrayView<int>>(SlotGroupsKernel.Count),
+            slots, (k, n) => k(n, chosen, experts, groups));
+        Launch(GpuModelKernels.SlotOffsets, a => a.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<int>>(SlotGroupsKernel.Offsets),
+            1, (k, n) => k(n, experts, groups));
+        Launch(GpuModelKernels.SlotScatter, a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, int, ArrayView<int>>(SlotGroupsKernel.Scatter),
+            slots, (k, n) => k(n, chosen, experts, groups));
+    }
+
+    /// <summary>The ints <see cref="GroupSlots"/> needs for <paramref name="experts"/> experts and <paramref name="slots"/> slots.</summary>
+    public static long SlotGroupsLength(int experts, int slots) => SlotGroupsKernel.Length(experts, slots);
+
+    /// <summary>
+    /// <see cref="ExpertProduct"/> for a batch: the same result, with the slots grouped by <see cref="GroupSlots"/> (for
+    /// the experts of <paramref name="weights"/>), so that each expert row is read once per four of its slots instead of once
+    /// per slot. For a few slots (decode) the plain <see cref="ExpertProduct"/> launches fewer warps.
+    /// </summary>
+    public void ExpertProductGrouped(GpuExpertMatrix weights, ArrayView<int> groups, int slots, ArrayView<float> x, int inputDivisor, ArrayView<float> y)
+    {
+        CheckOwner(weights.Accelerator, "the experts");
+        Positive(slots, "slots");
+        Positive(inputDivisor, "inputDivisor");
+        Holds(groups, SlotGroupsLength(weights.Experts, slots), "groups", $"{weights.Experts} experts and {slots} slots");
+        var shape = ExpertShape(weights, slots, inputDivisor, x, y);
+        LaunchWarps(GpuModelKernels.GroupedExpertProductName(weights.Type),
+            a => a.LoadStreamKernel(Delegate<Action<WeightTables, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ExpertProductShape>>(
+                GpuModelKernels.GroupedExpertProductMethod(weights.Type))),
+            (long)(weights.Experts + 1) * weights.Rows, (k, config) => k(config, Accelerator.Tables, weights.Buffer.View, groups, x, y, shape));
+    }
+
+    private static ExpertProductShape ExpertShape(GpuExpertMatrix weights, int slots, int inputDivisor, ArrayView<float> x, ArrayView<float> y)
+    {
+        int inputs = (slots + inputDivisor - 1) / inputDivisor;
+        Holds(x, (long)inputs * weights.Cols, "x", $"{inputs} input rows × {weights.Cols}");
+        Holds(y, (long)slots * weights.Rows, "y", $"{slots} slots × {weights.Rows}");
+        return new ExpertProductShape
+        {
+            Rows = weights.Rows, Cols = weights.Cols, Slots = slots, Experts = weights.Experts, InputDivisor = inputDivisor,
+            RowBytes = weights.RowBytes, ExpertBytes = weights.ExpertBytes,
+        };
     }
 
     /// <summary>

@@ -15,14 +15,17 @@ public static class PtxCompiler
     public static readonly IReadOnlyList<string> Architectures = ["sm_80", "sm_86", "sm_89", "sm_90"];
 
     /// <summary>Every kernel compiled for <paramref name="architecture"/> ("sm_80", "sm_90", …).</summary>
-    public static IReadOnlyList<PtxKernel> CompileAll(string architecture)
+    public static IReadOnlyList<PtxKernel> CompileAll(string architecture) => Compile(architecture, GpuKernelCatalog.All);
+
+    /// <summary>The given kernels compiled for <paramref name="architecture"/>.</summary>
+    public static IReadOnlyList<PtxKernel> Compile(string architecture, IEnumerable<GpuKernelDescriptor> catalog)
     {
         var arch = Parse(architecture);
         // A context of its own: a failed compile can leave an ILGPU context unusable, and the shared one serves the devices.
         using var context = GpuContext.Create();
         using var backend = new PTXBackend(context, new CudaCapabilityContext(arch), arch, CudaInstructionSet.ISA_78, null);
         var kernels = new List<PtxKernel>();
-        foreach (var kernel in GpuKernelCatalog.All)
+        foreach (var kernel in catalog)
         {
             var entry = kernel.ExplicitlyGrouped
                 ? EntryPointDescription.FromExplicitlyGroupedKernel(kernel.Method)

@@ -1,3 +1,4 @@
+using DeepSeekV4.Engine.Compute.Gpu.Attention;
 using ILGPU;
 
 namespace DeepSeekV4.Engine.Compute.Gpu.Kernels;
@@ -15,8 +16,9 @@ public struct BlockRoundingShape
 
 /// <summary>
 /// The reference's block-scaled rounding (act_quant as a simulation), one thread per block: k from the block's largest
-/// magnitude, then each value v → round(v·2^−k)·2^k in the format, NaN → ±0 and magnitudes clamped to the format's max —
-/// KvCache.Fp8E4M3.Simulate / Fp4E2M1.Simulate and ActivationRounding, bit for bit. The destination may be the source.
+/// magnitude, then each value v → round(ScaleB(v, −k))·ScaleB(1, k) in the format — KvCache.Fp8E4M3.Simulate /
+/// Fp4E2M1.Simulate and ActivationRounding, bit for bit. A NaN becomes a zero of its own sign, as on the CPU (decided
+/// before the scaling: a GPU's multiply may drop a NaN's sign). The destination may be the source.
 /// </summary>
 public static class BlockRoundingKernel
 {
@@ -32,19 +34,18 @@ public static class BlockRoundingKernel
         bool nan = false;
         for (int i = first; i < end; i++)
         {
-            float a = Math.Abs(source[src + i]);
-            if (float.IsNaN(a)) nan = true;
+            float a = DeviceRounding.Abs(source[src + i]);
+            if (DeviceRounding.IsNaN(a)) nan = true;
             else if (a > amax) amax = a;
         }
         int k = format.ScaleExponent(nan ? float.NaN : amax);
-        float down = BlockScale.Pow2(-k), up = BlockScale.Pow2(k), max = format.Max;
+        float scale = DeviceRounding.ScaleB(1f, k);
         for (int i = first; i < end; i++)
         {
             float x = source[src + i];
-            bool negative = (Interop.FloatAsInt(x) & 0x80000000u) != 0;
-            float a = Math.Abs(x * down);
-            float r = a > 0 ? format.Round(a > max ? max : a) * up : 0f; // NaN fails a > 0
-            destination[dst + i] = negative ? -r : r;
+            destination[dst + i] = DeviceRounding.IsNaN(x)
+                ? Interop.IntAsFloat(Interop.FloatAsInt(x) & 0x80000000u)
+                : format.Round(DeviceRounding.ScaleB(x, -k)) * scale;
         }
     }
 }

@@ -1,3 +1,4 @@
+using DeepSeekV4.Engine.Compute.Gpu.Attention;
 using ILGPU;
 
 namespace DeepSeekV4.Engine.Compute.Gpu.Kernels;
@@ -51,7 +52,7 @@ public static class ExpertProductKernel
                 sum += decoder.Decode(tables, weights, row, c, p, valid).Dot(x, input + first, valid);
             }
         }
-        sum = WarpReduction.Sum(sum);
+        sum = WarpReduce.Sum(sum);
         if (lane == 0) y[output] = sum;
     }
 }

@@ -1,3 +1,4 @@
+using DeepSeekV4.Engine.Compute.Gpu.Attention;
 using ILGPU;
 
 namespace DeepSeekV4.Engine.Compute.Gpu.Kernels;
@@ -16,7 +17,7 @@ public static class HyperMixNormKernel
         long o = (long)t * width;
         float sum = 0;
         for (int i = lane; i < width; i += Warp.WarpSize) sum += streams[o + i] * streams[o + i];
-        float inverse = RmsNormKernel.InverseRms(WarpReduction.Sum(sum), width, eps);
+        float inverse = RmsNormKernel.InverseRms(WarpReduce.Sum(sum), width, eps);
         for (int i = lane; i < outputs; i += Warp.WarpSize) mixes[(long)t * outputs + i] *= inverse;
     }
 }

@@ -1,3 +1,4 @@
+using DeepSeekV4.Engine.Compute.Gpu.Attention;
 using ILGPU;
 
 namespace DeepSeekV4.Engine.Compute.Gpu.Kernels;
@@ -26,7 +27,7 @@ public static class RmsNormKernel
         long o = (long)row * shape.Dim;
         float sum = 0;
         for (int i = lane; i < shape.Dim; i += Warp.WarpSize) sum += x[o + i] * x[o + i];
-        float inverse = InverseRms(WarpReduction.Sum(sum), shape.Dim, shape.Eps);
+        float inverse = InverseRms(WarpReduce.Sum(sum), shape.Dim, shape.Eps);
         for (int i = lane; i < shape.Dim; i += Warp.WarpSize)
         {
             float v = x[o + i] * inverse;

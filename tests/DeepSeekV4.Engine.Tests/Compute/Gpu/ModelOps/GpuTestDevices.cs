@@ -8,10 +8,13 @@ namespace DeepSeekV4.Engine.Tests.Compute.Gpu.ModelOps;
 /// </summary>
 internal static class GpuTestDevices
 {
+    public static IEnumerable<(GpuDeviceKind Kind, int Index)> List() =>
+        GpuDevices.List().Where(d => d.Kind is GpuDeviceKind.Simulator or GpuDeviceKind.Cuda).Select(d => (d.Kind, d.Index));
+
     public static TheoryData<GpuDeviceKind, int> All()
     {
         var data = new TheoryData<GpuDeviceKind, int>();
-        foreach (var d in GpuDevices.List().Where(d => d.Kind is GpuDeviceKind.Simulator or GpuDeviceKind.Cuda)) data.Add(d.Kind, d.Index);
+        foreach (var (kind, index) in List()) data.Add(kind, index);
         return data;
     }
 
