@@ -130,4 +130,28 @@ public sealed class DeviceRoundingTests
         foreach (float x in values.Concat(values.Select(v => -v)).Concat(EdgeFloats().Take(200_000)))
             Assert.True(Fp4E2M1.Encode(x) == (int)DeviceFp4E2M1.Encode(x), $"FP4 of {x:R}: {DeviceFp4E2M1.Encode(x)} vs {Fp4E2M1.Encode(x)}");
     }
+
+    /// <summary>The device's e^x within 2 ulp of the double-precision value over the range the softmaxes use, and its limits.</summary>
+    [Fact]
+    public void ExpIsWithinTwoUlp()
+    {
+        var random = new Random(5);
+        for (int i = 0; i < 200_000; i++)
+        {
+            float x = (float)(random.NextDouble() * 190 - 100);
+            float expected = (float)Math.Exp(x), actual = DeviceMath.Exp(x);
+            if (float.IsInfinity(expected))
+            {
+                Assert.Equal(expected, actual);
+                continue;
+            }
+            float ulp = MathF.BitIncrement(MathF.Abs(expected)) - MathF.Abs(expected);
+            Assert.True(MathF.Abs(actual - expected) <= 2 * ulp || (expected == 0 && actual < 1e-44f), $"exp({x:R}) = {actual:R}, expected {expected:R}");
+        }
+        Assert.Equal(1f, DeviceMath.Exp(0f));
+        Assert.Equal(0f, DeviceMath.Exp(float.NegativeInfinity));
+        Assert.Equal(0f, DeviceMath.Exp(-200f));
+        Assert.Equal(float.PositiveInfinity, DeviceMath.Exp(100f));
+        Assert.True(float.IsNaN(DeviceMath.Exp(float.NaN)));
+    }
 }

@@ -43,8 +43,8 @@ public static class SinkAttentionKernel
 
         float sink = sinks[h];
         float mu = softmax.Max > sink ? softmax.Max : sink;
-        float keep = softmax.Max == float.NegativeInfinity ? 0f : MathF.Exp(softmax.Max - mu);
-        float factor = keep / (softmax.Sum * keep + MathF.Exp(sink - mu));
+        float keep = softmax.Max == float.NegativeInfinity ? 0f : DeviceMath.Exp(softmax.Max - mu);
+        float factor = keep / (softmax.Sum * keep + DeviceMath.Exp(sink - mu));
         for (int d = lane; d < hd; d += Warp.WarpSize) output[qBase + d] = acc[d] * factor;
     }
 
@@ -67,13 +67,13 @@ public static class SinkAttentionKernel
         {
             if (softmax.Sum != 0f)
             {
-                float rescale = MathF.Exp(softmax.Max - score);
+                float rescale = DeviceMath.Exp(softmax.Max - score);
                 softmax.Sum *= rescale;
                 for (int d = lane; d < hd; d += Warp.WarpSize) acc[d] *= rescale;
             }
             softmax.Max = score;
         }
-        float weight = MathF.Exp(score - softmax.Max);
+        float weight = DeviceMath.Exp(score - softmax.Max);
         softmax.Sum += weight;
         for (int d = lane; d < hd; d += Warp.WarpSize) acc[d] += weight * format.Decode(rows, rowOffset, shape.Row, d);
         return softmax;
