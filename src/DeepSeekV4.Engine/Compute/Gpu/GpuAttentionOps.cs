@@ -87,39 +87,58 @@ public sealed class GpuAttentionOps(GpuAccelerator gpu)
     }
 
     /// <summary>
-    /// score_j = Σ_h w_h·ReLU(q_h·K_j) for keys 0..count−1 stored in <paramref name="keys"/> (row j at j·rowBytes);
-    /// q is [heads × dim], weights [heads].
+    /// score_tj = Σ_h w_th·ReLU(q_th·K_j) for <paramref name="tokens"/> query tokens (q [tokens × heads × dim], weights
+    /// [tokens × heads]) over keys 0..count−1 stored in <paramref name="keys"/> (row j at j·rowBytes) — or 0..counts[t]−1
+    /// (each at most count) when <paramref name="counts"/> is given — into scores[t·scoreStride + j] (stride count by default).
     /// </summary>
-    public void IndexerScores(GpuKvRow key, ArrayView<float> q, ArrayView<float> weights, int heads, ArrayView<byte> keys, int count, ArrayView<float> scores)
+    public void IndexerScores(GpuKvRow key, ArrayView<float> q, ArrayView<float> weights, int heads, ArrayView<byte> keys, int count, ArrayView<float> scores,
+        int tokens = 1, int scoreStride = 0, ArrayView<int> counts = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(heads);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        Need(q.Length, (long)heads * key.Dim, $"indexer scores: q [{heads} × {key.Dim}]");
-        Need(weights.Length, heads, $"indexer scores: the head weights [{heads}]");
+        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
+        if (scoreStride == 0) scoreStride = count;
+        if (scoreStride < count) throw new ArgumentException($"indexer scores: a score stride of {scoreStride} cannot hold {count} scores per token");
+        bool counted = counts.IsValid && counts.Length > 0;
+        Need(q.Length, (long)tokens * heads * key.Dim, $"indexer scores: q [{tokens} × {heads} × {key.Dim}]");
+        Need(weights.Length, (long)tokens * heads, $"indexer scores: the head weights [{tokens} × {heads}]");
         Need(keys.Length, (long)count * key.RowBytes, $"indexer scores: {count} keys of {key.RowBytes} bytes");
-        Need(scores.Length, count, $"indexer scores: the scores [{count}]");
-        if (count == 0) return;
-        var shape = new IndexerShape { Key = key.Shape, Heads = heads, Count = count };
-        int groups = (count + Gpu.WarpsPerGroup - 1) / Gpu.WarpsPerGroup;
+        Need(scores.Length, (long)(tokens - 1) * scoreStride + count, $"indexer scores: the scores [{tokens} × {scoreStride}]");
+        if (counted) Need(counts.Length, tokens, $"indexer scores: the key counts [{tokens}]");
+        if (count == 0 || tokens == 0) return;
+        var shape = new IndexerShape { Key = key.Shape, Heads = heads, Count = count, Tokens = tokens, ScoreStride = scoreStride };
+        long groups = ((long)tokens * count + Gpu.WarpsPerGroup - 1) / Gpu.WarpsPerGroup;
         Gpu.Run(a => Gpu.Kernel(key.Format.IndexerScoresName, key.Format.LoadIndexerScores)(
-            new KernelConfig(groups, Gpu.WarpsPerGroup * Gpu.WarpSize), q, weights, keys, scores, shape));
+            new KernelConfig(checked((int)groups), Gpu.WarpsPerGroup * Gpu.WarpSize), q, weights, keys, counted ? counts : ArrayView<int>.Empty, scores, shape));
     }
 
     /// <summary>
     /// The indices of the <paramref name="k"/> best of <paramref name="count"/> scores into <paramref name="selected"/>
     /// (min(k, count) of them, in increasing index order): the set the CPU's indexer selects, ties to the lower index.
+    /// For a batch, token t's scores are at t·scoreStride (counts[t] of them when <paramref name="counts"/> is given,
+    /// each at most count) and its selection at t·selectedStride (min(k, count) by default).
     /// </summary>
-    public void TopK(ArrayView<float> scores, int count, int k, ArrayView<int> selected)
+    public void TopK(ArrayView<float> scores, int count, int k, ArrayView<int> selected,
+        int tokens = 1, int scoreStride = 0, int selectedStride = 0, ArrayView<int> counts = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        Need(scores.Length, count, $"top-{k} of {count}: the scores");
-        Need(selected.Length, Math.Min(k, count), $"top-{k} of {count}: the selection");
-        if (count == 0) return;
+        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
+        int chosen = Math.Min(k, count);
+        if (scoreStride == 0) scoreStride = count;
+        if (selectedStride == 0) selectedStride = chosen;
+        if (scoreStride < count || selectedStride < chosen)
+            throw new ArgumentException($"top-{k} of {count}: strides of {scoreStride} scores and {selectedStride} selected per token are too small");
+        bool counted = counts.IsValid && counts.Length > 0;
+        Need(scores.Length, (long)tokens * scoreStride, $"top-{k} of {count}: the scores [{tokens} × {scoreStride}]");
+        Need(selected.Length, (long)tokens * selectedStride, $"top-{k} of {count}: the selection [{tokens} × {selectedStride}]");
+        if (counted) Need(counts.Length, tokens, $"top-{k}: the score counts [{tokens}]");
+        if (count == 0 || tokens == 0) return;
+        var shape = new TopKShape { Count = count, K = k, Tokens = tokens, ScoreStride = scoreStride, SelectedStride = selectedStride };
         int threads = Math.Min(TopKKernel.MaxGroupSize, Math.Min(256, Gpu.Accelerator.MaxNumThreadsPerGroup)) / Gpu.WarpSize * Gpu.WarpSize;
-        Gpu.Run(a => Gpu.Kernel<Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int>>(GpuAttentionKernels.TopK,
-            acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int>(TopKKernel.Run))(
-            new KernelConfig(1, threads), scores, selected, count, k));
+        Gpu.Run(a => Gpu.Kernel<Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, TopKShape>>(GpuAttentionKernels.TopK,
+            acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, TopKShape>(TopKKernel.Run))(
+            new KernelConfig(tokens, threads), scores, selected, counted ? counts : ArrayView<int>.Empty, shape));
     }
 
     /// <summary>

@@ -7,10 +7,10 @@ namespace DeepSeekV4.Engine.Tests.Compute.Gpu;
 
 /// <summary>
 /// A CSA layer's cache work for 14 tokens, on the device in passes of several tokens (EncodeRows into the window ring,
-/// CompressorStore/Pool for the main and the indexer compressor, EncodeRows appending entries and keys, IndexerScores +
-/// TopK per token, one Attend per pass with per-token selections), against the same steps on the CPU with a
-/// SequenceKvCache, token by token as AttentionLayer runs them (norm and RoPE of entries, other kernels' work, are left
-/// out on both sides). The stored window rows are byte for byte the CPU's, the entries and keys decode to the CPU's within
+/// CompressorStore/Pool for the main and the indexer compressor, EncodeRows appending entries and keys, then one
+/// IndexerScores, one TopK and one Attend per pass with per-token key counts and selections), against the same steps on
+/// the CPU with a SequenceKvCache, token by token as AttentionLayer runs them (norm and RoPE of entries, other kernels'
+/// work, are left out on both sides). The stored window rows are byte for byte the CPU's, the entries and keys decode to the CPU's within
 /// the pooling's ulps, and the outputs agree within float tolerance.
 /// </summary>
 [Trait("Category", "GpuSimulator")]
@@ -110,7 +110,7 @@ public sealed class ComposedAttentionTests
         using var keyLogits = gpu.Allocate((long)stateRows * indexerWidth);
         using var pooled = gpu.Allocate(4L * HeadDim);
         using var pooledKeys = gpu.Allocate(4L * IndexerDim);
-        using var scores = gpu.Allocate(maxEntries);
+        using var scores = gpu.Allocate(4L * maxEntries);
         using var selected = GpuTestBuffers.Filled(gpu, 4L * TopK, 0);
         using var counts = GpuTestBuffers.Filled(gpu, 4, 0);
         using var output = GpuTestBuffers.Filled(gpu, expected.Length, float.NaN);
@@ -133,16 +133,17 @@ public sealed class ComposedAttentionTests
                 ops.EncodeRows(keyRow, pooledKeys.View, blocks, keyRows.View, held, maxEntries);
                 held += blocks;
             }
-            var tokenCounts = new int[n];
-            for (int t = 0; t < n; t++)
+            // The pass's indexer work in one launch each: token t scores the (p + 1) / ratio keys it sees and keeps the best TopK.
+            var visible = Enumerable.Range(position, n).Select(p => (p + 1) / Ratio).ToArray();
+            gpu.Run(a => counts.View.SubView(0, n).CopyFromCPU(a.DefaultStream, visible));
+            if (visible[^1] > 0)
             {
-                int p = position + t, visible = (p + 1) / Ratio;
-                tokenCounts[t] = Math.Min(TopK, visible);
-                if (visible == 0) continue;
-                ops.IndexerScores(keyRow, iqs.View.SubView((long)p * IndexerHeads * IndexerDim, IndexerHeads * IndexerDim), iws.View.SubView((long)p * IndexerHeads, IndexerHeads),
-                    IndexerHeads, keyRows.View, visible, scores.View);
-                ops.TopK(scores.View, visible, TopK, selected.View.SubView((long)t * TopK, TopK));
+                ops.IndexerScores(keyRow, iqs.View.SubView((long)position * IndexerHeads * IndexerDim, (long)n * IndexerHeads * IndexerDim),
+                    iws.View.SubView((long)position * IndexerHeads, (long)n * IndexerHeads), IndexerHeads, keyRows.View, visible[^1], scores.View,
+                    tokens: n, scoreStride: maxEntries, counts: counts.View.SubView(0, n));
+                ops.TopK(scores.View, visible[^1], TopK, selected.View, tokens: n, scoreStride: maxEntries, selectedStride: TopK, counts: counts.View.SubView(0, n));
             }
+            var tokenCounts = visible.Select(v => Math.Min(TopK, v)).ToArray();
             gpu.Run(a => counts.View.SubView(0, n).CopyFromCPU(a.DefaultStream, tokenCounts));
             ops.Attend(kvRow, Heads, qs.View.SubView((long)position * Heads * HeadDim, (long)n * Heads * HeadDim), sinkBuffer.View,
                 output.View.SubView((long)position * Heads * HeadDim, (long)n * Heads * HeadDim), ring.View, ringRows, Window, position, n,
