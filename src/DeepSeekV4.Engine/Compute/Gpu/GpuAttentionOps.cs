@@ -54,10 +54,7 @@ public sealed class GpuAttentionOps(GpuAccelerator gpu)
         Need(logits.Length, (long)tokens * shape.Width, $"compressor store of {tokens} tokens × {shape.Width}: the logits");
         Need(ape.Length, (long)ratio * shape.Width, $"compressor store: ape [{ratio} × {shape.Width}]");
         if (tokens == 0) return;
-        Gpu.Run(a => Gpu.Kernel<Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>>(
-            GpuAttentionKernels.CompressorStore,
-            acc => acc.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>(CompressorStoreKernel.Run))(
-            new Index2D(shape.Width, tokens), values, logits, ape, stateValues, stateLogits, shape));
+        Gpu.Run(a => StoreKernel()(new Index2D(shape.Width, tokens), values, logits, ape, stateValues, stateLogits, shape));
     }
 
     /// <summary>
@@ -80,10 +77,7 @@ public sealed class GpuAttentionOps(GpuAccelerator gpu)
             throw new ArgumentException($"compressor pool: blocks ending at {blockLastPosition}…{lastEnd} need positions {earliest}…{lastEnd} in the ring, " +
                                         $"which holds {Math.Max(0, newestStoredPosition - ringRows + 1)}…{newestStoredPosition} ({ringRows} rows)");
         Need(entries.Length, (long)blocks * dim, $"compressor pool of {blocks} entries × {dim}: the entries");
-        Gpu.Run(a => Gpu.Kernel<Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>>(
-            GpuAttentionKernels.CompressorPool,
-            acc => acc.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>(CompressorPoolKernel.Run))(
-            new Index2D(dim, blocks), stateValues, stateLogits, entries, shape));
+        Gpu.Run(a => PoolKernel()(new Index2D(dim, blocks), stateValues, stateLogits, entries, shape));
     }
 
     /// <summary>
@@ -136,9 +130,7 @@ public sealed class GpuAttentionOps(GpuAccelerator gpu)
         if (count == 0 || tokens == 0) return;
         var shape = new TopKShape { Count = count, K = k, Tokens = tokens, ScoreStride = scoreStride, SelectedStride = selectedStride };
         int threads = Math.Min(TopKKernel.MaxGroupSize, Math.Min(256, Gpu.Accelerator.MaxNumThreadsPerGroup)) / Gpu.WarpSize * Gpu.WarpSize;
-        Gpu.Run(a => Gpu.Kernel<Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, TopKShape>>(GpuAttentionKernels.TopK,
-            acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, TopKShape>(TopKKernel.Run))(
-            new KernelConfig(tokens, threads), scores, selected, counted ? counts : ArrayView<int>.Empty, shape));
+        Gpu.Run(a => TopKKernelLauncher()(new KernelConfig(tokens, threads), scores, selected, counted ? counts : ArrayView<int>.Empty, shape));
     }
 
     /// <summary>
@@ -189,6 +181,33 @@ public sealed class GpuAttentionOps(GpuAccelerator gpu)
         Gpu.Run(a => Gpu.Kernel(row.Format.AttentionName, row.Format.LoadAttention)(
             config, q, ring, entryRows, listed ? selected : ArrayView<int>.Empty, counted ? entryCounts : ArrayView<int>.Empty, sinks, output, shape));
     }
+
+    /// <summary>Compiles and loads every attention and KV-cache kernel now, so that a first token does not pay the compiles.</summary>
+    public void LoadAllKernels() => Gpu.Run(a =>
+    {
+        foreach (var format in GpuKvRowFormat.All)
+        {
+            Gpu.Kernel(format.EncodeName, format.LoadEncode);
+            Gpu.Kernel(format.DecodeName, format.LoadDecode);
+        }
+        foreach (var format in GpuKvRowFormat.IndexerKeyFormats) Gpu.Kernel(format.IndexerScoresName, format.LoadIndexerScores);
+        foreach (var format in GpuKvRowFormat.KvFormats) Gpu.Kernel(format.AttentionName, format.LoadAttention);
+        StoreKernel();
+        PoolKernel();
+        TopKKernelLauncher();
+    });
+
+    // The non-generic kernels' launchers (the caller holds the accelerator's gate).
+    private Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape> StoreKernel() =>
+        Gpu.Kernel(GpuAttentionKernels.CompressorStore, a =>
+            a.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>(CompressorStoreKernel.Run));
+
+    private Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape> PoolKernel() =>
+        Gpu.Kernel(GpuAttentionKernels.CompressorPool, a =>
+            a.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>(CompressorPoolKernel.Run));
+
+    private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, TopKShape> TopKKernelLauncher() =>
+        Gpu.Kernel(GpuAttentionKernels.TopK, a => a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, TopKShape>(TopKKernel.Run));
 
     private static CompressorShape CompressorShapeOf(int ratio, int dim, int ringRows, int position, ArrayView<float> stateValues, ArrayView<float> stateLogits)
     {
