@@ -176,7 +176,7 @@ public sealed class GpuAttentionOps(GpuAccelerator gpu)
             Tokens = tokens, Position = position, EntryCount = entryCount, SelectedStride = selectedStride,
         };
         int warps = Gpu.WarpsPerGroup, groups = (tokens * heads + warps - 1) / warps;
-        var config = new KernelConfig(groups, warps * Gpu.WarpSize, SharedMemoryConfig.RequestDynamic<float>(warps * hd));
+        var config = new KernelConfig(groups, warps * Gpu.WarpSize, SharedMemoryConfig.RequestDynamic<float>(warps * SinkAttentionKernel.SharedFloatsPerWarp(hd)));
         var entryRows = entries.IsValid && entries.Length > 0 ? entries : ArrayView<byte>.Empty;
         Gpu.Run(a => Gpu.Kernel(row.Format.AttentionName, row.Format.LoadAttention)(
             config, q, ring, entryRows, listed ? selected : ArrayView<int>.Empty, counted ? entryCounts : ArrayView<int>.Empty, sinks, output, shape));
