@@ -114,6 +114,30 @@ public sealed class IndexerKernelTests
         Assert.Equal(definition, actual); // the device writes them in increasing index order
     }
 
+    /// <summary>Three tokens in one launch, each with its own number of scores (300, 17 — fewer than k — and none), full of ties.</summary>
+    [Fact]
+    public void BatchedTopKSelectsPerTokenSets()
+    {
+        var gpu = GpuDevices.Get(GpuDeviceKind.Simulator);
+        var ops = new GpuAttentionOps(gpu);
+        const int stride = 300, k = 64;
+        int[] counts = [300, 17, 0];
+        var random = new Random(12);
+        var scores = Enumerable.Range(0, 3 * stride).Select(_ => (float)random.Next(5)).ToArray();
+        using var scoreBuffer = GpuTestBuffers.Upload(gpu, scores);
+        using var countBuffer = GpuTestBuffers.Upload(gpu, counts);
+        using var selected = GpuTestBuffers.Filled(gpu, 3L * k, -1);
+        ops.TopK(scoreBuffer.View, stride, k, selected.View, tokens: 3, scoreStride: stride, selectedStride: k, counts: countBuffer.View);
+        var actual = GpuTestBuffers.Download(gpu, selected);
+        for (int t = 0; t < 3; t++)
+        {
+            int n = Math.Min(k, counts[t]);
+            var expected = Enumerable.Range(0, counts[t]).OrderByDescending(i => scores[t * stride + i]).ThenBy(i => i).Take(n).Order().ToArray();
+            Assert.Equal(expected, actual.AsSpan(t * k, n).ToArray());
+            Assert.All(actual.AsSpan(t * k + n, k - n).ToArray(), v => Assert.Equal(-1, v));
+        }
+    }
+
     [Fact]
     public void ScoringChecksItsViews()
     {
