@@ -9,8 +9,6 @@ public static class GpuAttentionKernels
     public const string CompressorPool = "compressor_pool";
     public const string TopK = "top_k";
 
-    public static IReadOnlyList<GpuKvRowFormat> Formats => GpuKvRowFormat.All;
-
     public static IReadOnlyList<GpuKernelDescriptor> All { get; } =
     [
         .. GpuKvRowFormat.All.SelectMany(f => new[]

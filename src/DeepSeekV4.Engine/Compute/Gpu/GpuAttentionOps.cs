@@ -54,10 +54,7 @@ public sealed class GpuAttentionOps(GpuAccelerator gpu)
         Need(logits.Length, (long)tokens * shape.Width, $"compressor store of {tokens} tokens × {shape.Width}: the logits");
         Need(ape.Length, (long)ratio * shape.Width, $"compressor store: ape [{ratio} × {shape.Width}]");
         if (tokens == 0) return;
-        Gpu.Run(a => Gpu.Kernel<Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>>(
-            GpuAttentionKernels.CompressorStore,
-            acc => acc.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>(CompressorStoreKernel.Run))(
-            new Index2D(shape.Width, tokens), values, logits, ape, stateValues, stateLogits, shape));
+        Gpu.Run(a => StoreKernel()(new Index2D(shape.Width, tokens), values, logits, ape, stateValues, stateLogits, shape));
     }
 
     /// <summary>
@@ -80,46 +77,60 @@ public sealed class GpuAttentionOps(GpuAccelerator gpu)
             throw new ArgumentException($"compressor pool: blocks ending at {blockLastPosition}…{lastEnd} need positions {earliest}…{lastEnd} in the ring, " +
                                         $"which holds {Math.Max(0, newestStoredPosition - ringRows + 1)}…{newestStoredPosition} ({ringRows} rows)");
         Need(entries.Length, (long)blocks * dim, $"compressor pool of {blocks} entries × {dim}: the entries");
-        Gpu.Run(a => Gpu.Kernel<Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>>(
-            GpuAttentionKernels.CompressorPool,
-            acc => acc.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>(CompressorPoolKernel.Run))(
-            new Index2D(dim, blocks), stateValues, stateLogits, entries, shape));
+        Gpu.Run(a => PoolKernel()(new Index2D(dim, blocks), stateValues, stateLogits, entries, shape));
     }
 
     /// <summary>
-    /// score_j = Σ_h w_h·ReLU(q_h·K_j) for keys 0..count−1 stored in <paramref name="keys"/> (row j at j·rowBytes);
-    /// q is [heads × dim], weights [heads].
+    /// score_tj = Σ_h w_th·ReLU(q_th·K_j) for <paramref name="tokens"/> query tokens (q [tokens × heads × dim], weights
+    /// [tokens × heads]) over keys 0..count−1 stored in <paramref name="keys"/> (row j at j·rowBytes) — or 0..counts[t]−1
+    /// (each at most count) when <paramref name="counts"/> is given — into scores[t·scoreStride + j] (stride count by default).
     /// </summary>
-    public void IndexerScores(GpuKvRow key, ArrayView<float> q, ArrayView<float> weights, int heads, ArrayView<byte> keys, int count, ArrayView<float> scores)
+    public void IndexerScores(GpuKvRow key, ArrayView<float> q, ArrayView<float> weights, int heads, ArrayView<byte> keys, int count, ArrayView<float> scores,
+        int tokens = 1, int scoreStride = 0, ArrayView<int> counts = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(heads);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        Need(q.Length, (long)heads * key.Dim, $"indexer scores: q [{heads} × {key.Dim}]");
-        Need(weights.Length, heads, $"indexer scores: the head weights [{heads}]");
+        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
+        if (scoreStride == 0) scoreStride = count;
+        if (scoreStride < count) throw new ArgumentException($"indexer scores: a score stride of {scoreStride} cannot hold {count} scores per token");
+        bool counted = counts.IsValid && counts.Length > 0;
+        Need(q.Length, (long)tokens * heads * key.Dim, $"indexer scores: q [{tokens} × {heads} × {key.Dim}]");
+        Need(weights.Length, (long)tokens * heads, $"indexer scores: the head weights [{tokens} × {heads}]");
         Need(keys.Length, (long)count * key.RowBytes, $"indexer scores: {count} keys of {key.RowBytes} bytes");
-        Need(scores.Length, count, $"indexer scores: the scores [{count}]");
-        if (count == 0) return;
-        var shape = new IndexerShape { Key = key.Shape, Heads = heads, Count = count };
-        int groups = (count + Gpu.WarpsPerGroup - 1) / Gpu.WarpsPerGroup;
+        Need(scores.Length, (long)(tokens - 1) * scoreStride + count, $"indexer scores: the scores [{tokens} × {scoreStride}]");
+        if (counted) Need(counts.Length, tokens, $"indexer scores: the key counts [{tokens}]");
+        if (count == 0 || tokens == 0) return;
+        var shape = new IndexerShape { Key = key.Shape, Heads = heads, Count = count, Tokens = tokens, ScoreStride = scoreStride };
+        long groups = ((long)tokens * count + Gpu.WarpsPerGroup - 1) / Gpu.WarpsPerGroup;
         Gpu.Run(a => Gpu.Kernel(key.Format.IndexerScoresName, key.Format.LoadIndexerScores)(
-            new KernelConfig(groups, Gpu.WarpsPerGroup * Gpu.WarpSize), q, weights, keys, scores, shape));
+            new KernelConfig(checked((int)groups), Gpu.WarpsPerGroup * Gpu.WarpSize), q, weights, keys, counted ? counts : ArrayView<int>.Empty, scores, shape));
     }
 
     /// <summary>
     /// The indices of the <paramref name="k"/> best of <paramref name="count"/> scores into <paramref name="selected"/>
     /// (min(k, count) of them, in increasing index order): the set the CPU's indexer selects, ties to the lower index.
+    /// For a batch, token t's scores are at t·scoreStride (counts[t] of them when <paramref name="counts"/> is given,
+    /// each at most count) and its selection at t·selectedStride (min(k, count) by default).
     /// </summary>
-    public void TopK(ArrayView<float> scores, int count, int k, ArrayView<int> selected)
+    public void TopK(ArrayView<float> scores, int count, int k, ArrayView<int> selected,
+        int tokens = 1, int scoreStride = 0, int selectedStride = 0, ArrayView<int> counts = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        Need(scores.Length, count, $"top-{k} of {count}: the scores");
-        Need(selected.Length, Math.Min(k, count), $"top-{k} of {count}: the selection");
-        if (count == 0) return;
+        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
+        int chosen = Math.Min(k, count);
+        if (scoreStride == 0) scoreStride = count;
+        if (selectedStride == 0) selectedStride = chosen;
+        if (scoreStride < count || selectedStride < chosen)
+            throw new ArgumentException($"top-{k} of {count}: strides of {scoreStride} scores and {selectedStride} selected per token are too small");
+        bool counted = counts.IsValid && counts.Length > 0;
+        Need(scores.Length, (long)tokens * scoreStride, $"top-{k} of {count}: the scores [{tokens} × {scoreStride}]");
+        Need(selected.Length, (long)tokens * selectedStride, $"top-{k} of {count}: the selection [{tokens} × {selectedStride}]");
+        if (counted) Need(counts.Length, tokens, $"top-{k}: the score counts [{tokens}]");
+        if (count == 0 || tokens == 0) return;
+        var shape = new TopKShape { Count = count, K = k, Tokens = tokens, ScoreStride = scoreStride, SelectedStride = selectedStride };
         int threads = Math.Min(TopKKernel.MaxGroupSize, Math.Min(256, Gpu.Accelerator.MaxNumThreadsPerGroup)) / Gpu.WarpSize * Gpu.WarpSize;
-        Gpu.Run(a => Gpu.Kernel<Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int>>(GpuAttentionKernels.TopK,
-            acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int>(TopKKernel.Run))(
-            new KernelConfig(1, threads), scores, selected, count, k));
+        Gpu.Run(a => TopKKernelLauncher()(new KernelConfig(tokens, threads), scores, selected, counted ? counts : ArrayView<int>.Empty, shape));
     }
 
     /// <summary>
@@ -165,11 +176,38 @@ public sealed class GpuAttentionOps(GpuAccelerator gpu)
             Tokens = tokens, Position = position, EntryCount = entryCount, SelectedStride = selectedStride,
         };
         int warps = Gpu.WarpsPerGroup, groups = (tokens * heads + warps - 1) / warps;
-        var config = new KernelConfig(groups, warps * Gpu.WarpSize, SharedMemoryConfig.RequestDynamic<float>(warps * hd));
+        var config = new KernelConfig(groups, warps * Gpu.WarpSize, SharedMemoryConfig.RequestDynamic<float>(warps * SinkAttentionKernel.SharedFloatsPerWarp(hd)));
         var entryRows = entries.IsValid && entries.Length > 0 ? entries : ArrayView<byte>.Empty;
         Gpu.Run(a => Gpu.Kernel(row.Format.AttentionName, row.Format.LoadAttention)(
             config, q, ring, entryRows, listed ? selected : ArrayView<int>.Empty, counted ? entryCounts : ArrayView<int>.Empty, sinks, output, shape));
     }
+
+    /// <summary>Compiles and loads every attention and KV-cache kernel now, so that a first token does not pay the compiles.</summary>
+    public void LoadAllKernels() => Gpu.Run(a =>
+    {
+        foreach (var format in GpuKvRowFormat.All)
+        {
+            Gpu.Kernel(format.EncodeName, format.LoadEncode);
+            Gpu.Kernel(format.DecodeName, format.LoadDecode);
+        }
+        foreach (var format in GpuKvRowFormat.IndexerKeyFormats) Gpu.Kernel(format.IndexerScoresName, format.LoadIndexerScores);
+        foreach (var format in GpuKvRowFormat.KvFormats) Gpu.Kernel(format.AttentionName, format.LoadAttention);
+        StoreKernel();
+        PoolKernel();
+        TopKKernelLauncher();
+    });
+
+    // The non-generic kernels' launchers (the caller holds the accelerator's gate).
+    private Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape> StoreKernel() =>
+        Gpu.Kernel(GpuAttentionKernels.CompressorStore, a =>
+            a.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>(CompressorStoreKernel.Run));
+
+    private Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape> PoolKernel() =>
+        Gpu.Kernel(GpuAttentionKernels.CompressorPool, a =>
+            a.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, CompressorShape>(CompressorPoolKernel.Run));
+
+    private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, TopKShape> TopKKernelLauncher() =>
+        Gpu.Kernel(GpuAttentionKernels.TopK, a => a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, TopKShape>(TopKKernel.Run));
 
     private static CompressorShape CompressorShapeOf(int ratio, int dim, int ringRows, int position, ArrayView<float> stateValues, ArrayView<float> stateLogits)
     {

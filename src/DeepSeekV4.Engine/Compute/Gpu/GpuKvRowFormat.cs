@@ -68,7 +68,7 @@ public abstract class GpuKvRowFormat(string name)
 
     internal abstract Action<Index2D, ArrayView<byte>, ArrayView<float>, KvRowShape, int, int> LoadDecode(Accelerator accelerator);
 
-    internal abstract Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<byte>, ArrayView<float>, IndexerShape> LoadIndexerScores(Accelerator accelerator);
+    internal abstract Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, IndexerShape> LoadIndexerScores(Accelerator accelerator);
 
     internal abstract Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SinkAttentionShape>
         LoadAttention(Accelerator accelerator);
@@ -89,8 +89,8 @@ public sealed class GpuKvRowFormat<TFormat>(string name) : GpuKvRowFormat(name) 
     internal override Action<Index2D, ArrayView<byte>, ArrayView<float>, KvRowShape, int, int> LoadDecode(Accelerator accelerator) =>
         accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<byte>, ArrayView<float>, KvRowShape, int, int>(KvRowDecodeKernel.Run<TFormat>);
 
-    internal override Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<byte>, ArrayView<float>, IndexerShape> LoadIndexerScores(Accelerator accelerator) =>
-        accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<byte>, ArrayView<float>, IndexerShape>(IndexerScoreKernel.Run<TFormat>);
+    internal override Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, IndexerShape> LoadIndexerScores(Accelerator accelerator) =>
+        accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, IndexerShape>(IndexerScoreKernel.Run<TFormat>);
 
     internal override Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SinkAttentionShape>
         LoadAttention(Accelerator accelerator) =>

@@ -23,6 +23,9 @@ public sealed class PtxCompilerTests
             Assert.Contains($".entry {kernel.EntryName}(", kernel.Ptx);
             if (kernel.Name.StartsWith("weight_product_", StringComparison.Ordinal))
                 Assert.Contains("shfl.sync.down", kernel.Ptx); // the warp reduction
+            // Encoders must round as the CPU does: no saturating int8 conversion, Q4_0's product rounded before its add.
+            if (kernel.Name.StartsWith("kv_encode_", StringComparison.Ordinal)) Assert.DoesNotContain("cvt.rzi.s8", kernel.Ptx);
+            if (kernel.Name == "kv_encode_q4_0") Assert.Contains("mul.rn.f32", kernel.Ptx);
         }
     }
 

@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Runtime.Cuda;
 
 namespace DeepSeekV4.Engine.Compute.Gpu.Attention;
 
@@ -59,8 +60,22 @@ public static class DeviceRounding
         return Interop.IntAsFloat(Interop.FloatAsInt(t) | (Interop.FloatAsInt(v) & 0x80000000u));
     }
 
-    /// <summary>C's (int8_t)f as GCC emits it on x86-64: cvttss2si (0x80000000 for NaN and out of range), then the low byte.</summary>
-    public static int TruncateToInt8(float f) => f >= -2147483648f && f < 2147483648f ? (sbyte)(int)f : 0;
+    /// <summary>
+    /// C's (int8_t)f as GCC emits it on x86-64: cvttss2si (0x80000000 for NaN and out of range), then the low byte —
+    /// sign-extended with shifts, as (sbyte)(int)f would let ILGPU fuse the two into PTX's saturating cvt.rzi.s8.f32.
+    /// </summary>
+    public static int TruncateToInt8(float f) => f >= -2147483648f && f < 2147483648f ? ((int)f << 24) >> 24 : 0;
+
+    /// <summary>
+    /// a·b rounded to float on its own: on CUDA an explicit mul.rn.f32, which ptxas never fuses with a following add into
+    /// an FMA (the CPU rounds the product first).
+    /// </summary>
+    public static float MultiplyRounded(float a, float b)
+    {
+        if (!CudaAsm.IsSupported) return a * b;
+        CudaAsm.Emit("mul.rn.f32 %0, %1, %2;", out float product, a, b);
+        return product;
+    }
 
     public static float Abs(float v) => Interop.IntAsFloat(Interop.FloatAsInt(v) & 0x7FFFFFFFu);
 

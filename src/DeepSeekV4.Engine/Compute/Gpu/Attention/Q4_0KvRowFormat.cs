@@ -28,13 +28,13 @@ public struct Q4_0KvRowFormat : IKvRowFormat
         PlainKvRowFormat.Write16(rows, block, DeviceRounding.FloatToHalf(d));
         for (int j = 0; j < 16; j++)
         {
-            int low = Nibble(source[x + j] * id);
-            int high = Nibble(source[x + j + 16] * id);
+            int low = Nibble(DeviceRounding.MultiplyRounded(source[x + j], id));
+            int high = Nibble(DeviceRounding.MultiplyRounded(source[x + j + 16], id));
             rows[block + 2 + j] = (byte)(low | high << 4);
         }
     }
 
-    // (x·id) + 8.5 with the product rounded first, as the CPU computes it (no fused multiply-add).
+    // (x·id rounded) + 8.5, truncated and capped at 15.
     private static int Nibble(float scaled)
     {
         int q = DeviceRounding.TruncateToInt8(scaled + 8.5f);

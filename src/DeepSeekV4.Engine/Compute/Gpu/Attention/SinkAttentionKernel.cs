@@ -7,13 +7,14 @@ namespace DeepSeekV4.Engine.Compute.Gpu.Attention;
 /// per token and head, one softmax over the window rows [max(0, p − window + 1), p] read from the ring and the
 /// compressed entries (all of the token's count, or its selected ones), with the head's sink logit in the denominator
 /// only; K = V, both decoded from the cache's format. One warp per (token, head) with a running maximum: lane l owns
-/// dims l, l + warp, … of the accumulator (the group's dynamic shared memory, one head-dim row per warp), each candidate's
+/// dims l, l + warp, … of the accumulator and of the decoded candidate (the group's dynamic shared memory, two head-dim
+/// rows per warp; a lane only reads back what it wrote, so no barrier is needed), each candidate is decoded once, and its
 /// score is the warp's broadcast sum, so every lane rescales alike. Inputs q [tokens × heads × hd], output the same.
 /// </summary>
 public static class SinkAttentionKernel
 {
     /// <summary>
-    /// Explicitly grouped: groups of whole warps with head-dim floats of dynamic shared memory per warp.
+    /// Explicitly grouped: groups of whole warps with <see cref="SharedFloatsPerWarp"/> floats of dynamic shared memory per warp.
     /// <paramref name="entryCounts"/> (per token) and <paramref name="selected"/> ([tokens × stride]) may be empty views.
     /// </summary>
     public static void Run<TFormat>(ArrayView<float> q, ArrayView<byte> ring, ArrayView<byte> entries, ArrayView<int> selected,
@@ -25,7 +26,9 @@ public static class SinkAttentionKernel
         if (pair >= shape.Tokens * shape.Heads) return;
         int t = pair / shape.Heads, h = pair % shape.Heads;
         int lane = Warp.LaneIdx, hd = shape.Row.Dim;
-        var acc = SharedMemory.GetDynamic<float>().SubView((long)Warp.WarpIdx * hd, hd);
+        var shared = SharedMemory.GetDynamic<float>().SubView((long)Warp.WarpIdx * SharedFloatsPerWarp(hd), SharedFloatsPerWarp(hd));
+        var acc = shared.SubView(0, hd);
+        var candidate = shared.SubView(hd, hd);
         long qBase = (long)pair * hd;
         for (int d = lane; d < hd; d += Warp.WarpSize) acc[d] = 0f;
         var softmax = new RunningSoftmax { Max = float.NegativeInfinity, Sum = 0f };
@@ -33,20 +36,23 @@ public static class SinkAttentionKernel
         int position = shape.Position + t;
         int first = position - shape.Window + 1;
         for (int p = first > 0 ? first : 0; p <= position; p++)
-            softmax = Add<TFormat>(softmax, q, qBase, ring, (long)(p % shape.RingRows) * shape.Row.RowBytes, acc, shape);
+            softmax = Add<TFormat>(softmax, q, qBase, ring, (long)(p % shape.RingRows) * shape.Row.RowBytes, acc, candidate, shape);
         int count = entryCounts.Length > 0 ? entryCounts[t] : shape.EntryCount;
         for (int i = 0; i < count; i++)
         {
             long e = selected.Length > 0 ? selected[(long)t * shape.SelectedStride + i] : i;
-            softmax = Add<TFormat>(softmax, q, qBase, entries, e * shape.Row.RowBytes, acc, shape);
+            softmax = Add<TFormat>(softmax, q, qBase, entries, e * shape.Row.RowBytes, acc, candidate, shape);
         }
 
         float sink = sinks[h];
         float mu = softmax.Max > sink ? softmax.Max : sink;
-        float keep = softmax.Max == float.NegativeInfinity ? 0f : MathF.Exp(softmax.Max - mu);
-        float factor = keep / (softmax.Sum * keep + MathF.Exp(sink - mu));
+        float keep = softmax.Max == float.NegativeInfinity ? 0f : DeviceMath.Exp(softmax.Max - mu);
+        float factor = keep / (softmax.Sum * keep + DeviceMath.Exp(sink - mu));
         for (int d = lane; d < hd; d += Warp.WarpSize) output[qBase + d] = acc[d] * factor;
     }
+
+    /// <summary>Shared floats per warp: the accumulator and the decoded candidate.</summary>
+    public static int SharedFloatsPerWarp(int headDim) => 2 * headDim;
 
     private struct RunningSoftmax
     {
@@ -56,26 +62,31 @@ public static class SinkAttentionKernel
 
     // One candidate row: its score (scaled q·k), the running maximum and sum, and the accumulator rescaled and added to.
     private static RunningSoftmax Add<TFormat>(RunningSoftmax softmax, ArrayView<float> q, long qBase, ArrayView<byte> rows, long rowOffset,
-        ArrayView<float> acc, SinkAttentionShape shape) where TFormat : struct, IKvRowFormat
+        ArrayView<float> acc, ArrayView<float> candidate, SinkAttentionShape shape) where TFormat : struct, IKvRowFormat
     {
         var format = default(TFormat);
         int lane = Warp.LaneIdx, hd = shape.Row.Dim;
         float partial = 0f;
-        for (int d = lane; d < hd; d += Warp.WarpSize) partial += q[qBase + d] * format.Decode(rows, rowOffset, shape.Row, d);
+        for (int d = lane; d < hd; d += Warp.WarpSize)
+        {
+            float k = format.Decode(rows, rowOffset, shape.Row, d);
+            candidate[d] = k;
+            partial += q[qBase + d] * k;
+        }
         float score = WarpReduce.Sum(partial) * shape.Scale;
         if (score > softmax.Max)
         {
             if (softmax.Sum != 0f)
             {
-                float rescale = MathF.Exp(softmax.Max - score);
+                float rescale = DeviceMath.Exp(softmax.Max - score);
                 softmax.Sum *= rescale;
                 for (int d = lane; d < hd; d += Warp.WarpSize) acc[d] *= rescale;
             }
             softmax.Max = score;
         }
-        float weight = MathF.Exp(score - softmax.Max);
+        float weight = DeviceMath.Exp(score - softmax.Max);
         softmax.Sum += weight;
-        for (int d = lane; d < hd; d += Warp.WarpSize) acc[d] += weight * format.Decode(rows, rowOffset, shape.Row, d);
+        for (int d = lane; d < hd; d += Warp.WarpSize) acc[d] += weight * candidate[d];
         return softmax;
     }
 }

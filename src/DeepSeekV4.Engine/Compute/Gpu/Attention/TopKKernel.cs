@@ -7,16 +7,20 @@ namespace DeepSeekV4.Engine.Compute.Gpu.Attention;
 /// among equal scores the lower index; all indices when k ≥ count. One group: a radix select over the scores'
 /// order-preserving keys finds the k-th key and how many keys equal to it are taken, then the group walks the scores in
 /// index order with a prefix sum, so the taken ties are the lowest indices. The indices are written in increasing order.
+/// One group per token of a batch: token t's scores at t·ScoreStride, its selection at t·SelectedStride.
 /// </summary>
 public static class TopKKernel
 {
     /// <summary>Threads per group at most (the prefix sum's shared buffer; counts fit its 16-bit halves).</summary>
     public const int MaxGroupSize = 1024;
 
-    /// <summary>Explicitly grouped: one group of at most <see cref="MaxGroupSize"/> threads.</summary>
-    public static void Run(ArrayView<float> scores, ArrayView<int> selected, int count, int k)
+    /// <summary>Explicitly grouped: one group of at most <see cref="MaxGroupSize"/> threads per token; <paramref name="counts"/> may be an empty view.</summary>
+    public static void Run(ArrayView<float> allScores, ArrayView<int> allSelected, ArrayView<int> counts, TopKShape shape)
     {
-        int tid = Group.IdxX, size = Group.DimX;
+        int t = Grid.IdxX, tid = Group.IdxX, size = Group.DimX, k = shape.K;
+        int count = counts.Length > 0 ? counts[t] : shape.Count;
+        var scores = allScores.SubView((long)t * shape.ScoreStride, shape.ScoreStride);
+        var selected = allSelected.SubView((long)t * shape.SelectedStride, shape.SelectedStride);
         if (k >= count)
         {
             for (int i = tid; i < count; i += size) selected[i] = i;
