@@ -28,7 +28,7 @@ public static class CompressorPoolKernel
         for (int p = firstPrevious; p <= position; p++)
         {
             long o = Slot(p, shape) + (p < start ? c : own);
-            float weight = DeviceMath.Exp(stateLogits[o] - max);
+            float weight = Kernels.DeviceMath.ExpF(stateLogits[o] - max);
             sum += weight;
             acc += stateValues[o] * weight;
         }

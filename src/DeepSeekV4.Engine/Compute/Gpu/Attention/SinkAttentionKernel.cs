@@ -46,8 +46,8 @@ public static class SinkAttentionKernel
 
         float sink = sinks[h];
         float mu = softmax.Max > sink ? softmax.Max : sink;
-        float keep = softmax.Max == float.NegativeInfinity ? 0f : DeviceMath.Exp(softmax.Max - mu);
-        float factor = keep / (softmax.Sum * keep + DeviceMath.Exp(sink - mu));
+        float keep = softmax.Max == float.NegativeInfinity ? 0f : Kernels.DeviceMath.ExpF(softmax.Max - mu);
+        float factor = keep / (softmax.Sum * keep + Kernels.DeviceMath.ExpF(sink - mu));
         for (int d = lane; d < hd; d += Warp.WarpSize) output[qBase + d] = acc[d] * factor;
     }
 
@@ -78,13 +78,13 @@ public static class SinkAttentionKernel
         {
             if (softmax.Sum != 0f)
             {
-                float rescale = DeviceMath.Exp(softmax.Max - score);
+                float rescale = Kernels.DeviceMath.ExpF(softmax.Max - score);
                 softmax.Sum *= rescale;
                 for (int d = lane; d < hd; d += Warp.WarpSize) acc[d] *= rescale;
             }
             softmax.Max = score;
         }
-        float weight = DeviceMath.Exp(score - softmax.Max);
+        float weight = Kernels.DeviceMath.ExpF(score - softmax.Max);
         softmax.Sum += weight;
         for (int d = lane; d < hd; d += Warp.WarpSize) acc[d] += weight * candidate[d];
         return softmax;

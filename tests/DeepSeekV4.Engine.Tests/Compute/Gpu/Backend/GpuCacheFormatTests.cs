@@ -27,7 +27,7 @@ public sealed class GpuCacheFormatTests(GpuTinyModelFixture gpu)
     [InlineData(KvCacheFormat.Q4_0)]
     public void EveryFormatOnTheDeviceMatchesTheCpu(KvCacheFormat format)
     {
-        var c = TinyReference.Case("len129");
+        var c = TinyReference.Case("len7");
         var onGpu = Run(gpu.Reference, c, format);
         var onCpu = Run(CpuReference.Value, c, format);
         int v = TinyReference.Vocab;
@@ -41,14 +41,14 @@ public sealed class GpuCacheFormatTests(GpuTinyModelFixture gpu)
         }
     }
 
-    // The prompt's last row, then 6 teacher-forced steps.
+    // Every prompt row (one pass), then 2 teacher-forced steps.
     private static float[] Run(DeepSeekV4Model model, TinyCase c, KvCacheFormat format)
     {
-        int v = TinyReference.Vocab;
-        using var sequence = model.CreateSequence(512, format);
-        var logits = new float[7 * v];
-        sequence.Forward(c.Prompt, logits.AsSpan(0, v));
-        for (int i = 0; i < 6; i++) sequence.Forward([c.Generated[i]], logits.AsSpan((i + 1) * v, v));
+        int v = TinyReference.Vocab, n = c.Prompt.Length;
+        using var sequence = model.CreateSequence(256, format);
+        var logits = new float[(n + 2) * v];
+        sequence.Forward(c.Prompt, logits.AsSpan(0, n * v), allLogits: true);
+        for (int i = 0; i < 2; i++) sequence.Forward([c.Generated[i]], logits.AsSpan((n + i) * v, v));
         return logits;
     }
 }
