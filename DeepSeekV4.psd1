@@ -20,6 +20,7 @@
         'Get-DSMemoryEstimate'
         'Measure-DSPerplexity'
         'Get-DSDevice'
+        'Connect-DSEndpoint'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -121,7 +121,7 @@ public sealed class RemoteModel : ISessionModel
                                                   && Stopwatch.GetElapsedTime(started) + delay < _options.Timeout)
             {
                 retries++;
-                onEvent?.Invoke(new WarningEvent($"{what}: {Endpoint} answered HTTP {e.Status}; retry {retries} of {_options.MaxRetries} in {delay.TotalSeconds:0.##} s"));
+                onEvent?.Invoke(new DiagnosticEvent($"{what}: {Endpoint} answered HTTP {e.Status}; retry {retries} of {_options.MaxRetries} in {delay.TotalSeconds:0.##} s"));
                 try
                 {
                     await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
