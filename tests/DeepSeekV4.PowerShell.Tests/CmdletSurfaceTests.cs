@@ -7,7 +7,7 @@ public class CmdletSurfaceTests
 {
     /// <summary>The designed cmdlets.</summary>
     public static readonly string[] Designed =
-        ["Clear-DSKvCache", "Get-DSDevice", "Get-DSKvCacheStats", "Get-DSMemoryEstimate", "Get-DSModel", "Import-DSModel", "Invoke-DSCompletion", "Measure-DSPerplexity", "Remove-DSModel"];
+        ["Clear-DSKvCache", "Connect-DSEndpoint", "Get-DSDevice", "Get-DSKvCacheStats", "Get-DSMemoryEstimate", "Get-DSModel", "Import-DSModel", "Invoke-DSCompletion", "Measure-DSPerplexity", "Remove-DSModel"];
 
     private sealed record Expect(string Type, string Set = AllSets, bool Mandatory = false, int? Position = null, bool ByValue = false,
         bool ByPropertyName = false, string[]? Aliases = null, bool Wildcards = false, bool Completer = false, string? Transformation = null);
@@ -51,6 +51,17 @@ public class CmdletSurfaceTests
             ["Think"] = new("SwitchParameter"),
             ["Model"] = new("String", Completer: true),
             ["Stream"] = new("SwitchParameter"),
+            ["ThrottleLimit"] = new("Int32"),
+        },
+        ["Connect-DSEndpoint"] = new()
+        {
+            ["Uri"] = new("Uri", Mandatory: true, Position: 0, ByPropertyName: true, Aliases: ["Endpoint", "BaseUri"]),
+            ["Model"] = new("String", Aliases: ["ServedModel"]),
+            ["Name"] = new("String"),
+            ["ApiKey"] = new("SecureString"),
+            ["TimeoutSec"] = new("Int32"),
+            ["MaxConcurrency"] = new("Int32"),
+            ["PassThru"] = new("SwitchParameter"),
         },
         ["Measure-DSPerplexity"] = new()
         {
