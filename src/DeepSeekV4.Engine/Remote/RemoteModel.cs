@@ -137,7 +137,9 @@ public sealed class RemoteModel : ISessionModel
             }
             catch (Exception e) when (e is not OperationCanceledException && RemoteFailure.Translate(e, what, Endpoint, retries) is { } translated)
             {
-                if (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested) throw Timeout(what, e);
+                // A read torn by cancellation surfaces as an I/O error: it is the caller's stop or the deadline, not the network.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (deadline.IsCancellationRequested) throw Timeout(what, e);
                 throw translated;
             }
         }
