@@ -21,6 +21,9 @@
         'Measure-DSPerplexity'
         'Get-DSDevice'
         'Connect-DSEndpoint'
+        'Start-DSServer'
+        'Stop-DSServer'
+        'Get-DSServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -10,6 +10,7 @@ namespace DeepSeekV4.Engine.Inference;
 public sealed class InferenceSession(ModelRegistry registry) : IDisposable
 {
     private readonly List<ISessionModel> _models = [];
+    private readonly List<Remote.LocalServer> _servers = [];
     private readonly Lock _lock = new();
 
     public ModelRegistry Registry => registry;
@@ -124,6 +125,35 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
 
     public ModelInfo GetInfo(SessionModel model) => model.GetInfo(model == Current);
 
+    /// <summary>The `dsv4 serve` processes this session started (Start-DSServer); they stop when the session ends.</summary>
+    public IReadOnlyList<Remote.LocalServer> Servers
+    {
+        get
+        {
+            lock (_lock) return [.. _servers];
+        }
+    }
+
+    public void AddServer(Remote.LocalServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        lock (_lock) _servers.Add(server);
+    }
+
+    /// <summary>Stops the server, forgets it, and removes the remote models connected to it.</summary>
+    public void StopServer(Remote.LocalServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        List<ISessionModel> connected;
+        lock (_lock)
+        {
+            _servers.Remove(server);
+            connected = [.. _models.OfType<Remote.RemoteModel>().Where(m => m.Endpoint == server.Api)];
+        }
+        foreach (var model in connected) Remove(model);
+        server.Dispose();
+    }
+
     /// <summary>The model's description (local or remote), marked current when it is.</summary>
     public IModelInfo Describe(ISessionModel model) => model.Describe(model == Current);
 
@@ -138,13 +168,17 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
     public void Dispose()
     {
         ISessionModel[] all;
+        Remote.LocalServer[] servers;
         lock (_lock)
         {
             all = [.. _models];
             _models.Clear();
             Current = null;
+            servers = [.. _servers];
+            _servers.Clear();
         }
         foreach (var m in all) m.Dispose();
+        foreach (var s in servers) s.Dispose();
     }
 
     /// <summary>The file's name without extension; for a split set, without the shard suffix (x-00001-of-00003.gguf → x).</summary>
