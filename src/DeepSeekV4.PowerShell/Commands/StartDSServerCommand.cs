@@ -57,8 +57,17 @@ public sealed class StartDSServerCommand : DSCmdlet
     [Parameter]
     public SwitchParameter Connect { get; set; }
 
-    /// <summary>dsv4.dll beside the module's assembly (the build puts it there).</summary>
-    public static string Dsv4Path => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(StartDSServerCommand).Assembly.Location)!, "dsv4.dll");
+    /// <summary>
+    /// dsv4.dll in the module's bin folder (the build puts it there): beside this assembly, or under the manifest's
+    /// folder when the assembly was loaded from elsewhere (a host that references it).
+    /// </summary>
+    private string Dsv4Path()
+    {
+        string besideAssembly = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(StartDSServerCommand).Assembly.Location)!, "dsv4.dll");
+        if (File.Exists(besideAssembly) || MyInvocation.MyCommand.Module is not { } module) return besideAssembly;
+        string inModule = System.IO.Path.Combine(module.ModuleBase, "module", "bin", "dsv4.dll");
+        return File.Exists(inModule) ? inModule : besideAssembly;
+    }
 
     protected override void ProcessRecord()
     {
@@ -70,10 +79,10 @@ public sealed class StartDSServerCommand : DSCmdlet
             ContextLength = _contextLength, ServedName = Name, Threads = Threads,
         };
         var session = Session;
-        LocalServer? server = null;
+        string dsv4 = Dsv4Path();
         try
         {
-            server = RunEngine((_, ct) => LocalServer.Start(Dsv4Path, options, ct), _ => { });
+            var server = RunEngine((_, ct) => LocalServer.Start(dsv4, options, ct), _ => { });
             session.AddServer(server);
             WriteVerbose($"dsv4 serve (process {server.ProcessId}) serves {file} on {server.Api}");
             if (Connect)

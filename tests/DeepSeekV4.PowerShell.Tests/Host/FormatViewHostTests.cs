@@ -212,7 +212,8 @@ public class FormatViewHostTests(RenderedViewsFixture views) : IClassFixture<Ren
     public void Every_output_type_is_rendered_here()
     {
         Type[] rendered = [typeof(DeepSeekV4.Engine.Compute.Gpu.GpuDeviceInfo), typeof(ModelInfo), typeof(CompletionResult), typeof(KvCacheReport), typeof(KvCacheLayerReport), typeof(MemoryEstimate), typeof(PerplexityMeasurement),
-            typeof(DeepSeekV4.Engine.Remote.RemoteModelInfo), typeof(DeepSeekV4.Engine.Remote.RemoteServerStats)];
+            typeof(DeepSeekV4.Engine.Remote.RemoteModelInfo), typeof(DeepSeekV4.Engine.Remote.RemoteServerStats),
+            typeof(DeepSeekV4.Engine.Remote.LocalServerInfo)];
         var outputs = CmdletMetadata.Cmdlets.SelectMany(c => c.OutputTypes).Select(t => t.FullName!).Distinct().Order();
         Assert.Equal(outputs, rendered.Select(t => t.FullName!).Order());
     }
@@ -239,5 +240,15 @@ public class FormatViewHostTests(RenderedViewsFixture views) : IClassFixture<Ren
         Assert.Contains("25.0", text);
         string none = Render("[DeepSeekV4.Engine.Remote.RemoteServerStats]::FromText('flash', [uri]'http://gpu-node:8000/metrics', 'up 1')");
         Assert.Contains("noneofvLLM's,SGLang'sordsv4'sKV-cachemetrics", WithoutWhitespace(none));
+    }
+
+    [Fact]
+    public void Server_table_fits_80_columns_with_whole_headers()
+    {
+        string text = Render("[DeepSeekV4.Engine.Remote.LocalServerInfo]::new(1, 'Running', [uri]'http://127.0.0.1:8080/v1', " +
+                             "'/models/DeepSeek-V4-Flash-UD-IQ1_M-00001-of-00004.gguf', 2, 16, 4242, [DateTimeOffset]::Now, $true)",
+            typeof(DeepSeekV4.Engine.Remote.LocalServerInfo));
+        AssertTableHeaders(text, "Id", "State", "Process", "Slots", "Endpoint", "Model");
+        Assert.Contains("http://127.0.0.1:8080/v1", text);
     }
 }
