@@ -18,8 +18,8 @@ $script:FixtureModelName = 'dsv4-tiny.f16'
 $script:FixtureMaxContext = 1024
 $script:Cmdlets = @(
     'Clear-DSKvCache', 'Connect-DSEndpoint', 'Get-DSDevice', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel',
-    'Import-DSModel', 'Invoke-DSCompletion', 'Measure-DSPerplexity', 'Remove-DSModel', 'Start-DSServer', 'Stop-DSServer',
-    'Get-DSServer')
+    'Get-DSServer', 'Import-DSModel', 'Invoke-DSCompletion', 'Measure-DSPerplexity', 'Remove-DSModel', 'Start-DSServer',
+    'Stop-DSServer')
 
 <#
     Imports the module fresh (Remove-Module ends this runspace's session, so each test file starts with no model
