@@ -154,36 +154,25 @@ function Wait-DSCondition {
 }
 
 <#
-    `dsv4 serve` with the fixture model as a child process on a loopback port (-Port 0: a free one), from the Release
-    build of src/DeepSeekV4.Cli; returns @{ Process; Api (http://127.0.0.1:PORT/v1); Port; ApiKey } once it listens.
-    Stop it with Stop-DSServeProcess (it kills the process, as a crashed server goes away).
+    `dsv4 serve` with the fixture model as a child process on a loopback port (-Port 0: a free one), through the
+    engine's LocalServer (what Start-DSServer uses) and the Release build of src/DeepSeekV4.Cli; returns
+    @{ Server; Api (http://127.0.0.1:PORT/v1); Port; ApiKey } once it listens. Stop-DSServeProcess kills it at once,
+    as a crashed server goes away.
 #>
 function Start-DSServeProcess {
     param([string] $ApiKey = 'pester-key', [int] $Port = 0, [int] $Parallel = 2)
     $dll = Join-Path $script:RepoRoot 'src/DeepSeekV4.Cli/bin/Release/net10.0/dsv4.dll'
     if (-not (Test-Path $dll)) { throw "dsv4 is not built: run 'dotnet build Module.sln -c Release' in $script:RepoRoot" }
-    $dotnet = if ($env:DOTNET_HOST_PATH) { $env:DOTNET_HOST_PATH } else { 'dotnet' }
-    $info = [Diagnostics.ProcessStartInfo]::new($dotnet)
-    foreach ($a in @($dll, 'serve', '--model', $script:FixtureModel, '--context-length', '512', '--threads', '1',
-            '--parallel', $Parallel, '--queue', '32', '--api-key', $ApiKey, '--port', $Port)) { $info.ArgumentList.Add([string]$a) }
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $info.UseShellExecute = $false
-    $process = [Diagnostics.Process]::Start($info)
-    $process.BeginErrorReadLine()
-    $line = $process.StandardOutput.ReadLineAsync()
-    if (-not $line.Wait(90000) -or $line.Result -notmatch ' on (http://\S+/v1)') {
-        $process.Kill($true)
-        throw "dsv4 serve did not report its address (exited: $($process.HasExited))"
+    $options = [DeepSeekV4.Engine.Remote.LocalServerOptions]@{
+        ModelPath = $script:FixtureModel; Port = $Port; ContextLength = 512; Threads = 1; Parallel = $Parallel; Queue = 32
+        ApiKey = $ApiKey; StartTimeout = [timespan]::FromSeconds(90)
     }
-    $api = [uri]$Matches[1]
-    [pscustomobject]@{ Process = $process; Api = $api; Port = $api.Port; ApiKey = $ApiKey }
+    $server = [DeepSeekV4.Engine.Remote.LocalServer]::Start($dll, $options, [Threading.CancellationToken]::None)
+    [pscustomobject]@{ Server = $server; Api = $server.Api; Port = $server.Api.Port; ApiKey = $ApiKey }
 }
 
 function Stop-DSServeProcess {
     param([Parameter(Mandatory)] $Server)
-    if (-not $Server.Process.HasExited) { $Server.Process.Kill($true) }
-    $null = $Server.Process.WaitForExit(30000)
-    $Server.Process.Dispose()
+    $Server.Server.Stop([timespan]::Zero)
+    $Server.Server.Dispose()
 }
-

@@ -1,81 +1,53 @@
-using System.Diagnostics;
 using System.Reflection;
-using System.Text.RegularExpressions;
+using DeepSeekV4.Engine.Remote;
 
 namespace DeepSeekV4.PowerShell.Tests.Host;
 
 /// <summary>
-/// `dsv4 serve` with the tiny fixture model as a child process on a loopback port (a free one at first; the same one
-/// when restarted), stopped by killing it as a crashed or stopped server would go away.
+/// `dsv4 serve` with the tiny fixture model as a child process (the engine's <see cref="LocalServer"/>, which
+/// Start-DSServer uses) on a loopback port: a free one at first, the same one when restarted. Stopping does not wait
+/// for a graceful exit: the process is killed at once, as a crashed server goes away.
 /// </summary>
-public sealed partial class ServeProcess : IDisposable
+public sealed class ServeProcess : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private readonly string _arguments;
-    private Process? _process;
+    private readonly LocalServerOptions _options;
+    private LocalServer? _server;
 
     public ServeProcess(string apiKey, int parallel = 2, int queue = 32)
     {
         ApiKey = apiKey;
-        _arguments = $"serve --model \"{PowerShellHost.TinyModelPath}\" --context-length 512 --threads 1 --parallel {parallel} --queue {queue} --api-key {apiKey}";
-        Start(0);
+        _options = new LocalServerOptions
+        {
+            ModelPath = PowerShellHost.TinyModelPath, Port = 0, ContextLength = 512, Threads = 1, Parallel = parallel, Queue = queue, ApiKey = apiKey,
+            StartTimeout = TimeSpan.FromSeconds(90),
+        };
+        _server = LocalServer.Start(Dsv4Path, _options);
+        Api = _server.Api;
     }
 
     public string ApiKey { get; }
 
     /// <summary>The API base, http://127.0.0.1:PORT/v1.</summary>
-    public Uri Api { get; private set; } = null!;
+    public Uri Api { get; }
 
+    /// <summary>dsv4.dll as built beside the tests (the Dsv4Path assembly metadata).</summary>
     public static string Dsv4Path =>
         typeof(ServeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Dsv4Path").Value!;
 
     /// <summary>Kills the server (connections drop, the port closes).</summary>
     public void Stop()
     {
-        if (_process == null) return;
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.WaitForExit(30_000);
-        _process.Dispose();
-        _process = null;
+        _server?.Stop(TimeSpan.Zero);
+        _server?.Dispose();
+        _server = null;
     }
 
     /// <summary>Starts it again on the same port.</summary>
     public void Restart()
     {
         Stop();
-        Start(Api.Port);
-    }
-
-    private void Start(int port)
-    {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet, $"\"{Dsv4Path}\" {_arguments} --port {port}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dsv4 serve did not start");
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        var ready = process.StandardOutput.ReadLineAsync();
-        if (!ready.Wait(StartTimeout) || ready.Result is not { } line || Address().Match(line) is not { Success: true } match)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"dsv4 serve did not report its address within {StartTimeout.TotalSeconds} s (exited: {process.HasExited})");
-        }
-        _process = process;
-        Api = new Uri(match.Groups[1].Value);
+        _server = LocalServer.Start(Dsv4Path, _options with { Port = Api.Port });
     }
 
     public void Dispose() => Stop();
-
-    [GeneratedRegex(@" on (http://\S+/v1)")]
-    private static partial Regex Address();
 }
