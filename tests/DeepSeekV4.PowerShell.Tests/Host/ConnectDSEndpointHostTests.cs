@@ -105,4 +105,18 @@ public sealed class ConnectDSEndpointHostTests : IClassFixture<ConnectDSEndpoint
         Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
         Assert.Contains("'cluster' is a remote model", ErrorAssert.MessageOf(error), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Stop_cancels_a_remote_completion_without_error_records()
+    {
+        using var ps = _host.Create("Invoke-DSCompletion 'Tell a long story.' -Model cluster -MaxTokens 400 -Seed 9 -Stream");
+        var async = ps.BeginInvoke();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!async.IsCompleted && ps.Streams.Information.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(5);
+        Assert.False(async.IsCompleted, "the completion ended before it could be stopped");
+        ps.Stop();
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Empty(ps.Streams.Error);
+        Assert.Single(_host.Run("Invoke-DSCompletion 'Hi' -Model cluster -MaxTokens 2").Succeeded().Objects<CompletionResult>());
+    }
 }
