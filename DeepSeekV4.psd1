@@ -20,6 +20,10 @@
         'Get-DSMemoryEstimate'
         'Measure-DSPerplexity'
         'Get-DSDevice'
+        'Connect-DSEndpoint'
+        'Start-DSServer'
+        'Stop-DSServer'
+        'Get-DSServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -123,7 +123,7 @@ public abstract class DSCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>The session's model named <paramref name="name"/>, or the current one; terminating when there is none.</summary>
-    protected SessionModel ResolveModel(string? name)
+    protected ISessionModel ResolveModel(string? name)
     {
         try
         {
@@ -136,8 +136,29 @@ public abstract class DSCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>As <see cref="ResolveModel"/>, for commands that need the model in this process; a remote one is terminating.</summary>
+    protected SessionModel ResolveLocalModel(string? name)
+    {
+        if (ResolveModel(name) is SessionModel local) return local;
+        try
+        {
+            return Session.ResolveLocal(name, MyInvocation.MyCommand.Name);
+        }
+        catch (InvalidOperationException e)
+        {
+            ThrowTerminatingError(ErrorMapping.Record(e, name));
+            throw;
+        }
+    }
+
+    /// <summary>What a cmdlet holds beyond the pipeline's life (worker runs); called once, from <see cref="Dispose"/>.</summary>
+    protected virtual void ReleaseResources()
+    {
+    }
+
     public void Dispose()
     {
+        ReleaseResources();
         _stopping.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -3,6 +3,7 @@ using DeepSeekV4.Engine.Compute.Gpu;
 using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Models.DeepSeekV4;
+using DeepSeekV4.Engine.Remote;
 using DeepSeekV4.Engine.Tokenization;
 
 namespace DeepSeekV4.PowerShell;
@@ -12,6 +13,15 @@ public static class ErrorMapping
 {
     public static ErrorCategory CategoryOf(Exception e) => e switch
     {
+        RemoteAuthenticationException => ErrorCategory.AuthenticationError,
+        RemoteConnectionException => ErrorCategory.ConnectionError,
+        RemoteTimeoutException => ErrorCategory.OperationTimeout,
+        RemoteRequestException r => r.IsBusy ? ErrorCategory.ResourceBusy : r.StatusCode switch
+        {
+            404 => ErrorCategory.ObjectNotFound,
+            400 or 413 or 422 => ErrorCategory.InvalidArgument,
+            _ => ErrorCategory.ProtocolError,
+        },
         ModelNotLoadedException m => m.ModelName == null ? ErrorCategory.InvalidOperation : ErrorCategory.ObjectNotFound,
         ModelNameInUseException => ErrorCategory.ResourceExists,
         ModelDoesNotFitException or GpuDeviceUnavailableException => ErrorCategory.ResourceUnavailable,

@@ -1,11 +1,12 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using DeepSeekV4.Engine.Inference;
 using PSCompletionResult = System.Management.Automation.CompletionResult;
 
 namespace DeepSeekV4.PowerShell;
 
-/// <summary>Tab completion of -Model / -Name with the models loaded in this runspace.</summary>
+/// <summary>Tab completion of -Model / -Name with the models of this runspace, loaded or connected.</summary>
 public sealed class ModelNameCompleter : IArgumentCompleter
 {
     public IEnumerable<PSCompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -21,7 +22,7 @@ public sealed class ModelNameCompleter : IArgumentCompleter
             string text = model.Name.IndexOfAny([' ', '\'', '"', '$', '`', ';', '(', ')', '{', '}', ',', '&', '|', '@', '#']) >= 0
                 ? "'" + model.Name.Replace("'", "''") + "'"
                 : model.Name;
-            yield return new PSCompletionResult(text, model.Name, CompletionResultType.ParameterValue, model.Path);
+            yield return new PSCompletionResult(text, model.Name, CompletionResultType.ParameterValue, InferenceSession.Origin(model));
         }
     }
 }

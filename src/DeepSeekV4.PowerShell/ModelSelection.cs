@@ -10,11 +10,11 @@ namespace DeepSeekV4.PowerShell;
 /// </summary>
 internal static class ModelSelection
 {
-    public static List<SessionModel> Select(Cmdlet cmdlet, InferenceSession session, string[]? names)
+    public static List<ISessionModel> Select(Cmdlet cmdlet, InferenceSession session, string[]? names)
     {
         var models = session.Models;
         if (names == null) return [.. models];
-        var selected = new List<SessionModel>();
+        var selected = new List<ISessionModel>();
         foreach (var name in names)
         {
             var matches = models.Where(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();

@@ -7,7 +7,8 @@ public class CmdletSurfaceTests
 {
     /// <summary>The designed cmdlets.</summary>
     public static readonly string[] Designed =
-        ["Clear-DSKvCache", "Get-DSDevice", "Get-DSKvCacheStats", "Get-DSMemoryEstimate", "Get-DSModel", "Import-DSModel", "Invoke-DSCompletion", "Measure-DSPerplexity", "Remove-DSModel"];
+        ["Clear-DSKvCache", "Connect-DSEndpoint", "Get-DSDevice", "Get-DSKvCacheStats", "Get-DSMemoryEstimate", "Get-DSModel", "Get-DSServer",
+         "Import-DSModel", "Invoke-DSCompletion", "Measure-DSPerplexity", "Remove-DSModel", "Start-DSServer", "Stop-DSServer"];
 
     private sealed record Expect(string Type, string Set = AllSets, bool Mandatory = false, int? Position = null, bool ByValue = false,
         bool ByPropertyName = false, string[]? Aliases = null, bool Wildcards = false, bool Completer = false, string? Transformation = null);
@@ -53,6 +54,39 @@ public class CmdletSurfaceTests
             ["Think"] = new("SwitchParameter"),
             ["Model"] = new("String", Completer: true),
             ["Stream"] = new("SwitchParameter"),
+            ["ThrottleLimit"] = new("Int32"),
+        },
+        ["Start-DSServer"] = new()
+        {
+            ["Path"] = new("String", Mandatory: true, Position: 0, ByPropertyName: true, Aliases: PathAliases),
+            ["Port"] = new("Int32"),
+            ["ListenAddress"] = new("String"),
+            ["ApiKey"] = new("SecureString"),
+            ["Parallel"] = new("Int32"),
+            ["Queue"] = new("Int32"),
+            ["ContextLength"] = new("Int32", Transformation: "TokenCountTransformationAttribute"),
+            ["Name"] = new("String"),
+            ["Threads"] = new("Int32"),
+            ["Connect"] = new("SwitchParameter"),
+        },
+        ["Stop-DSServer"] = new()
+        {
+            ["Id"] = new("Int32[]", Mandatory: true, Position: 0, ByPropertyName: true),
+            ["PassThru"] = new("SwitchParameter"),
+        },
+        ["Get-DSServer"] = new()
+        {
+            ["Id"] = new("Int32[]", Position: 0, ByPropertyName: true),
+        },
+        ["Connect-DSEndpoint"] = new()
+        {
+            ["Uri"] = new("Uri", Mandatory: true, Position: 0, ByPropertyName: true, Aliases: ["Endpoint", "BaseUri"]),
+            ["Model"] = new("String", Aliases: ["ServedModel"]),
+            ["Name"] = new("String"),
+            ["ApiKey"] = new("SecureString"),
+            ["TimeoutSec"] = new("Int32"),
+            ["MaxConcurrency"] = new("Int32"),
+            ["PassThru"] = new("SwitchParameter"),
         },
         ["Measure-DSPerplexity"] = new()
         {
@@ -218,7 +252,7 @@ public class CmdletSurfaceTests
     [Fact]
     public void Only_state_changing_cmdlets_support_should_process()
     {
-        Assert.Equal(["Clear-DSKvCache", "Remove-DSModel"], Cmdlets.Where(c => c.SupportsShouldProcess).Select(c => c.Name));
+        Assert.Equal(["Clear-DSKvCache", "Remove-DSModel", "Stop-DSServer"], Cmdlets.Where(c => c.SupportsShouldProcess).Select(c => c.Name));
     }
 
     [Fact]

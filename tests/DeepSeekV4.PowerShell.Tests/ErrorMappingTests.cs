@@ -3,6 +3,7 @@ using DeepSeekV4.Engine.Gguf;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
 using DeepSeekV4.Engine.Models.DeepSeekV4;
+using DeepSeekV4.Engine.Remote;
 using DeepSeekV4.Engine.Tokenization;
 
 namespace DeepSeekV4.PowerShell.Tests;
@@ -27,7 +28,17 @@ public class ErrorMappingTests
         { new OperationCanceledException(), ErrorCategory.OperationStopped },
         { new UnsupportedModelException("/x.gguf", "general.architecture", "llama", "not a DeepSeek V4 model"), ErrorCategory.InvalidType },
         { new TokenizerFormatException("/x.gguf", "tokenizer.ggml.model", "not supported"), ErrorCategory.InvalidData },
+        { new RemoteAuthenticationException("401", Endpoint, 401), ErrorCategory.AuthenticationError },
+        { new RemoteConnectionException("refused", Endpoint), ErrorCategory.ConnectionError },
+        { new RemoteTimeoutException("slow", Endpoint, TimeSpan.FromSeconds(1)), ErrorCategory.OperationTimeout },
+        { new RemoteRequestException("busy", Endpoint, 429), ErrorCategory.ResourceBusy },
+        { new RemoteRequestException("busy", Endpoint, 503), ErrorCategory.ResourceBusy },
+        { new RemoteRequestException("bad", Endpoint, 400), ErrorCategory.InvalidArgument },
+        { new RemoteRequestException("gone", Endpoint, 404), ErrorCategory.ObjectNotFound },
+        { new RemoteRequestException("odd", Endpoint, 500), ErrorCategory.ProtocolError },
     };
+
+    private static readonly Uri Endpoint = new("http://host:8000/v1");
 
     [Theory]
     [MemberData(nameof(Cases))]

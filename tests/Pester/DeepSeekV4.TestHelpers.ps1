@@ -17,8 +17,9 @@ $script:FixtureModel = Join-Path $script:RepoRoot 'tests/fixtures/dsv4-tiny/dsv4
 $script:FixtureModelName = 'dsv4-tiny.f16'
 $script:FixtureMaxContext = 1024
 $script:Cmdlets = @(
-    'Clear-DSKvCache', 'Get-DSDevice', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel',
-    'Import-DSModel', 'Invoke-DSCompletion', 'Measure-DSPerplexity', 'Remove-DSModel')
+    'Clear-DSKvCache', 'Connect-DSEndpoint', 'Get-DSDevice', 'Get-DSKvCacheStats', 'Get-DSMemoryEstimate', 'Get-DSModel',
+    'Get-DSServer', 'Import-DSModel', 'Invoke-DSCompletion', 'Measure-DSPerplexity', 'Remove-DSModel', 'Start-DSServer',
+    'Stop-DSServer')
 
 <#
     Imports the module fresh (Remove-Module ends this runspace's session, so each test file starts with no model
@@ -150,4 +151,28 @@ function Wait-DSCondition {
         Start-Sleep -Milliseconds $PollMilliseconds
     }
     [bool](& $Condition)
+}
+
+<#
+    `dsv4 serve` with the fixture model as a child process on a loopback port (-Port 0: a free one), through the
+    engine's LocalServer (what Start-DSServer uses) and the Release build of src/DeepSeekV4.Cli; returns
+    @{ Server; Api (http://127.0.0.1:PORT/v1); Port; ApiKey } once it listens. Stop-DSServeProcess kills it at once,
+    as a crashed server goes away.
+#>
+function Start-DSServeProcess {
+    param([string] $ApiKey = 'pester-key', [int] $Port = 0, [int] $Parallel = 2)
+    $dll = Join-Path $script:RepoRoot 'src/DeepSeekV4.Cli/bin/Release/net10.0/dsv4.dll'
+    if (-not (Test-Path $dll)) { throw "dsv4 is not built: run 'dotnet build Module.sln -c Release' in $script:RepoRoot" }
+    $options = [DeepSeekV4.Engine.Remote.LocalServerOptions]@{
+        ModelPath = $script:FixtureModel; Port = $Port; ContextLength = 512; Threads = 1; Parallel = $Parallel; Queue = 32
+        ApiKey = $ApiKey; StartTimeout = [timespan]::FromSeconds(90)
+    }
+    $server = [DeepSeekV4.Engine.Remote.LocalServer]::Start($dll, $options, [Threading.CancellationToken]::None)
+    [pscustomobject]@{ Server = $server; Api = $server.Api; Port = $server.Api.Port; ApiKey = $ApiKey }
+}
+
+function Stop-DSServeProcess {
+    param([Parameter(Mandatory)] $Server)
+    $Server.Server.Stop([timespan]::Zero)
+    $Server.Server.Dispose()
 }

@@ -19,10 +19,10 @@ public sealed class ServeCommand(ModelRegistry? registry, CancellationToken stop
     public string Name => "serve";
 
     public string Usage => "serve --model FILE [--host 127.0.0.1] [--port 8080] [--api-key KEY] [--parallel N] [--queue N] [--name ID] " +
-                           "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--no-mmap] [--force] " +
+                           "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--no-mmap] [--force] [--exit-with-stdin] " +
                            NumericsOption.Usage;
 
-    public IEnumerable<string> Flags => ["no-mmap", "force"];
+    public IEnumerable<string> Flags => ["no-mmap", "force", "exit-with-stdin"];
 
     public int Run(CliArguments args, TextWriter output)
     {
@@ -46,6 +46,9 @@ public sealed class ServeCommand(ModelRegistry? registry, CancellationToken stop
             },
             Force = args.Has("force"),
         };
+        // --exit-with-stdin: the parent (Start-DSServer) stops the server by closing its standard input, a graceful
+        // stop that works alike on every platform.
+        bool exitWithStdin = args.Has("exit-with-stdin");
         if (args.Unused().FirstOrDefault() is { } unknown) throw new CliUsageException($"unknown option --{unknown}");
         try
         {
@@ -63,13 +66,30 @@ public sealed class ServeCommand(ModelRegistry? registry, CancellationToken stop
             output.WriteLine($"dsv4 serve: '{model.Name}' ({model.ContextLength} tokens of context, {options.Parallel} slot(s), queue {options.Queue}) " +
                              $"on {server.Address}v1{(options.ApiKey == null ? "" : " (API key required)")}; Ctrl+C stops");
             output.Flush();
-            server.WaitForShutdownAsync(stopping).GetAwaiter().GetResult();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            if (exitWithStdin) _ = Task.Run(() => StopAtEndOfInput(stop), CancellationToken.None);
+            server.WaitForShutdownAsync(stop.Token).GetAwaiter().GetResult();
         }
         finally
         {
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         return 0;
+    }
+
+    private static void StopAtEndOfInput(CancellationTokenSource stop)
+    {
+        while (Console.In.ReadLine() != null)
+        {
+        }
+        try
+        {
+            stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the server stopped on its own first
+        }
     }
 
     private static int ParseTokens(string s)

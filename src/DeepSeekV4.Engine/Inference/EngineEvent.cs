@@ -23,3 +23,6 @@ public sealed record LoadProgressEvent(string Stage, long Done, long Total) : En
 /// scores (e.g. "baseline Native", "Q8_0"), and tokens scored so far out of those it scores.
 /// </summary>
 public sealed record PerplexityProgressEvent(int Run, int Runs, string Stage, int Done, int Total) : EngineEvent;
+
+/// <summary>A detail of how the work goes (a retry, a wait), for a host's verbose stream.</summary>
+public sealed record DiagnosticEvent(string Message) : EngineEvent;

@@ -3,17 +3,19 @@ using DeepSeekV4.Engine.KvCache;
 namespace DeepSeekV4.Engine.Inference;
 
 /// <summary>
-/// One user session's models (a PowerShell runspace's, or a dsv4 run's): imported by name, one of them current.
-/// The weights come from the shared <see cref="ModelRegistry"/>; the sequences are this session's own.
+/// One user session's models (a PowerShell runspace's, or a dsv4 run's): imported from files or connected to remote
+/// endpoints, by name, one of them current. The weights come from the shared <see cref="ModelRegistry"/>; the
+/// sequences are this session's own.
 /// </summary>
 public sealed class InferenceSession(ModelRegistry registry) : IDisposable
 {
-    private readonly List<SessionModel> _models = [];
+    private readonly List<ISessionModel> _models = [];
+    private readonly List<Remote.LocalServer> _servers = [];
     private readonly Lock _lock = new();
 
     public ModelRegistry Registry => registry;
 
-    public IReadOnlyList<SessionModel> Models
+    public IReadOnlyList<ISessionModel> Models
     {
         get
         {
@@ -21,8 +23,8 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
         }
     }
 
-    /// <summary>The model used when a command names none: the last one imported.</summary>
-    public SessionModel? Current { get; private set; }
+    /// <summary>The model used when a command names none: the last one imported or connected.</summary>
+    public ISessionModel? Current { get; private set; }
 
     /// <summary>
     /// Loads (or shares) the model in <paramref name="path"/> under <paramref name="name"/> (default: the file name
@@ -40,33 +42,55 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
             var existing = Find(name);
             if (existing != null)
             {
-                if (existing.Path != full) throw new ModelNameInUseException(name, existing.Path, full);
+                if (existing is not SessionModel local || local.Path != full) throw new ModelNameInUseException(name, Origin(existing), full);
                 string? mtp = options?.MtpPath == null ? null : ModelRegistry.CanonicalMtp(options.MtpPath);
-                if ((contextLength == null || contextLength == existing.ContextLength) && format == existing.KvCacheType && mtp == existing.LoadOptions.MtpPath
-                    && (options?.Numerics ?? Engine.Models.DeepSeekV4.DeepSeekV4Numerics.Fast) == existing.LoadOptions.Numerics)
+                if ((contextLength == null || contextLength == local.ContextLength) && format == local.KvCacheType && mtp == local.LoadOptions.MtpPath
+                    && (options?.Numerics ?? Engine.Models.DeepSeekV4.DeepSeekV4Numerics.Fast) == local.LoadOptions.Numerics)
                 {
-                    ModelRegistry.WarnIfLoadedOtherwise(full, existing.LoadOptions, options ?? new ModelLoadOptions(), onEvent);
-                    Current = existing;
-                    return existing;
+                    ModelRegistry.WarnIfLoadedOtherwise(full, local.LoadOptions, options ?? new ModelLoadOptions(), onEvent);
+                    Current = local;
+                    return local;
                 }
             }
         }
         var lease = registry.Acquire(full, contextLength, format, options ?? new ModelLoadOptions(), force, onEvent, cancellationToken);
         var model = new SessionModel(name, lease, format);
-        SessionModel? replaced;
+        Add(model);
+        return model;
+    }
+
+    /// <summary>
+    /// Adds a connected remote model under its name and makes it current. A name held by another model is refused
+    /// (<see cref="ModelNameInUseException"/>), unless that model is a remote one at the same endpoint and served id,
+    /// which the new connection replaces.
+    /// </summary>
+    public Remote.RemoteModel Connect(Remote.RemoteModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         lock (_lock)
         {
-            replaced = Find(name);
+            if (Find(model.Name) is { } existing && (existing is not Remote.RemoteModel remote || !remote.SameTarget(model)))
+                throw new ModelNameInUseException(model.Name, Origin(existing), model.Origin);
+        }
+        Add(model);
+        return model;
+    }
+
+    private void Add(ISessionModel model)
+    {
+        ISessionModel? replaced;
+        lock (_lock)
+        {
+            replaced = Find(model.Name);
             if (replaced != null) _models.Remove(replaced);
             _models.Add(model);
             Current = model;
         }
         replaced?.Dispose();
-        return model;
     }
 
     /// <summary>The model named <paramref name="name"/>, or the current one when null.</summary>
-    public SessionModel Resolve(string? name)
+    public ISessionModel Resolve(string? name)
     {
         lock (_lock)
         {
@@ -77,8 +101,19 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
         }
     }
 
-    /// <summary>Removes a model from the session and releases its memory (the weights stay while other sessions hold them).</summary>
-    public void Remove(SessionModel model)
+    /// <summary>
+    /// The model named <paramref name="name"/> (or the current one) when it is loaded in this process; a remote one is
+    /// refused with an <see cref="InvalidOperationException"/> that says what <paramref name="purpose"/> needs.
+    /// </summary>
+    public SessionModel ResolveLocal(string? name, string purpose) => Resolve(name) switch
+    {
+        SessionModel local => local,
+        var other => throw new InvalidOperationException(
+            $"'{other.Name}' is a remote model ({Origin(other)}); {purpose} needs a model loaded in this process (Import-DSModel)"),
+    };
+
+    /// <summary>Removes a model from the session and releases its memory (the weights stay while other sessions hold them) or its connection.</summary>
+    public void Remove(ISessionModel model)
     {
         lock (_lock)
         {
@@ -90,21 +125,65 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
 
     public ModelInfo GetInfo(SessionModel model) => model.GetInfo(model == Current);
 
+    /// <summary>The `dsv4 serve` processes this session started (Start-DSServer); they stop when the session ends.</summary>
+    public IReadOnlyList<Remote.LocalServer> Servers
+    {
+        get
+        {
+            lock (_lock) return [.. _servers];
+        }
+    }
+
+    public void AddServer(Remote.LocalServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        lock (_lock) _servers.Add(server);
+    }
+
+    /// <summary>Stops the server, forgets it, and removes the remote models connected to it.</summary>
+    public void StopServer(Remote.LocalServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        List<ISessionModel> connected;
+        lock (_lock)
+        {
+            _servers.Remove(server);
+            connected = [.. _models.OfType<Remote.RemoteModel>().Where(m => m.Endpoint == server.Api)];
+        }
+        foreach (var model in connected) Remove(model);
+        server.Dispose();
+    }
+
+    /// <summary>The model's description (local or remote), marked current when it is.</summary>
+    public IModelInfo Describe(ISessionModel model) => model.Describe(model == Current);
+
+    /// <summary>Where a model comes from, for messages: its file, or its endpoint and served id.</summary>
+    public static string Origin(ISessionModel model) => model switch
+    {
+        SessionModel local => local.Path,
+        Remote.RemoteModel remote => remote.Origin,
+        _ => model.Name,
+    };
+
     public void Dispose()
     {
-        SessionModel[] all;
+        ISessionModel[] all;
+        Remote.LocalServer[] servers;
         lock (_lock)
         {
             all = [.. _models];
             _models.Clear();
             Current = null;
+            servers = [.. _servers];
+            _servers.Clear();
         }
         foreach (var m in all) m.Dispose();
+        foreach (var s in servers) s.Dispose();
     }
 
     /// <summary>The file's name without extension; for a split set, without the shard suffix (x-00001-of-00003.gguf → x).</summary>
     private static string DefaultName(string path) =>
         Gguf.GgufSplit.TryParseShardPath(path, out var prefix, out _, out _) ? System.IO.Path.GetFileName(prefix) : System.IO.Path.GetFileNameWithoutExtension(path);
 
-    private SessionModel? Find(string name) => _models.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+    private ISessionModel? Find(string name) => _models.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -15,8 +15,10 @@ public sealed record ModelInfo(
     long KvCacheBytes,
     long ScratchBytes,
     bool IsCurrent,
-    int SharedBy)
+    int SharedBy) : IModelInfo
 {
+    public ModelKind Kind => ModelKind.Local;
+
     /// <summary>How the forward pass rounds: Fast (the integer products) or Reference (DeepSeek's own roundings).</summary>
     public Models.DeepSeekV4.DeepSeekV4Numerics Numerics { get; init; }
 

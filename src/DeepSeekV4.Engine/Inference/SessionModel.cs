@@ -7,7 +7,7 @@ namespace DeepSeekV4.Engine.Inference;
 /// Completions on one session model run one at a time; other sessions' completions on the same weights run in
 /// parallel with their own sequences.
 /// </summary>
-public sealed class SessionModel : IDisposable
+public sealed class SessionModel : ISessionModel
 {
     private readonly ModelLease _lease;
     private readonly PrefixCache _cache;
@@ -26,6 +26,8 @@ public sealed class SessionModel : IDisposable
     }
 
     public string Name { get; }
+
+    public ModelKind Kind => ModelKind.Local;
 
     public string Path => _lease.Path;
 
@@ -90,6 +92,8 @@ public sealed class SessionModel : IDisposable
             _gate.Release();
         }
     }
+
+    public IModelInfo Describe(bool isCurrent) => GetInfo(isCurrent);
 
     public ModelInfo GetInfo(bool isCurrent)
     {

@@ -20,9 +20,14 @@ public sealed class ClearDSKvCacheCommand : DSCmdlet
 
     protected override void ProcessRecord()
     {
-        IEnumerable<SessionModel> models = Model == null ? [ResolveModel(null)] : ModelSelection.Select(this, Session, Model);
-        foreach (var model in models)
+        IEnumerable<ISessionModel> models = Model == null ? [ResolveModel(null)] : ModelSelection.Select(this, Session, Model);
+        foreach (var selected in models)
         {
+            if (selected is not SessionModel model)
+            {
+                WriteWarning($"'{selected.Name}' is a remote model: its KV cache is the server's and is not cleared from here");
+                continue;
+            }
             if (!ShouldProcess(model.Name, "Clear the KV cache")) continue;
             model.ClearKvCache();
             if (PassThru) WriteObject(Session.GetInfo(model));

@@ -1,11 +1,16 @@
 using System.Management.Automation;
 using DeepSeekV4.Engine.Inference;
+using DeepSeekV4.Engine.Remote;
 
 namespace DeepSeekV4.PowerShell.Commands;
 
-/// <summary>The KV cache of a model's cached sequences: tokens, bytes by component, bytes per token, format, and the comparison with MHA / GQA / MLA caches.</summary>
+/// <summary>
+/// The KV cache of a model's cached sequences: tokens, bytes by component, bytes per token, format, and the comparison
+/// with MHA / GQA / MLA caches. For a remote model, what its server's Prometheus /metrics says (KV-cache usage,
+/// prefix-cache hit rate, running and waiting requests), or a warning that it has none.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "DSKvCacheStats")]
-[OutputType(typeof(KvCacheReport), typeof(KvCacheLayerReport))]
+[OutputType(typeof(KvCacheReport), typeof(KvCacheLayerReport), typeof(RemoteServerStats))]
 public sealed class GetDSKvCacheStatsCommand : DSCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -21,7 +26,7 @@ public sealed class GetDSKvCacheStatsCommand : DSCmdlet
     {
         foreach (var name in Model ?? [null!])
         {
-            SessionModel model;
+            ISessionModel model;
             try
             {
                 model = Session.Resolve(name);
@@ -32,10 +37,21 @@ public sealed class GetDSKvCacheStatsCommand : DSCmdlet
                 WriteError(ErrorMapping.Record(e, name));
                 continue;
             }
-            foreach (var report in model.GetKvCacheReports())
+            switch (model)
             {
-                if (PerLayer) WriteObject(report.Layers, enumerateCollection: true);
-                else WriteObject(report);
+                case SessionModel local:
+                    foreach (var report in local.GetKvCacheReports())
+                    {
+                        if (PerLayer) WriteObject(report.Layers, enumerateCollection: true);
+                        else WriteObject(report);
+                    }
+                    break;
+                case RemoteModel remote:
+                    if (PerLayer) WriteWarning($"'{remote.Name}' is a remote model: its server reports no per-layer KV cache");
+                    var stats = RunEngine((_, ct) => remote.GetServerStats(ct), _ => { });
+                    if (!stats.HasMetrics) WriteWarning($"'{remote.Name}': {stats.Note}");
+                    WriteObject(stats);
+                    break;
             }
         }
     }

@@ -3,9 +3,9 @@ using DeepSeekV4.Engine.Inference;
 
 namespace DeepSeekV4.PowerShell.Commands;
 
-/// <summary>The models loaded in this session (all, or those whose names match).</summary>
+/// <summary>The models of this session, loaded or connected (all, or those whose names match).</summary>
 [Cmdlet(VerbsCommon.Get, "DSModel")]
-[OutputType(typeof(ModelInfo))]
+[OutputType(typeof(ModelInfo), typeof(DeepSeekV4.Engine.Remote.RemoteModelInfo))]
 public sealed class GetDSModelCommand : DSCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -17,6 +17,6 @@ public sealed class GetDSModelCommand : DSCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var model in ModelSelection.Select(this, Session, Name)) WriteObject(Session.GetInfo(model));
+        foreach (var model in ModelSelection.Select(this, Session, Name)) WriteObject(Session.Describe(model));
     }
 }

@@ -6,7 +6,8 @@ namespace DeepSeekV4.PowerShell.Commands;
 
 /// <summary>
 /// Completes a prompt, or each piped string or file, with the session's model: one result object per input.
-/// Strings bind by value; FileInfo objects and anything with a PSPath or FullName bind by property name.
+/// Strings bind by value; FileInfo objects and anything with a PSPath or FullName bind by property name. A remote
+/// model gets up to -ThrottleLimit requests at once; the results still come out in input order.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "DSCompletion", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(DeepSeekV4.Engine.Inference.CompletionResult))]
@@ -16,7 +17,9 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
-    private SessionModel? _model;
+    private ISessionModel? _model;
+    private OrderedRuns<DeepSeekV4.Engine.Inference.CompletionResult>? _concurrent;
+    private bool _streamed;
     private SamplerSettings _sampling = new();
     private int _pipelineItem;
 
@@ -92,9 +95,16 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
+    /// <summary>Requests sent at once to a remote model (default: its endpoint's -MaxConcurrency); a local model completes one at a time.</summary>
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; }
+
     protected override void BeginProcessing()
     {
         _model = ResolveModel(Model);
+        if (_model is DeepSeekV4.Engine.Remote.RemoteModel remote)
+            _concurrent = new(MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? ThrottleLimit : remote.Options.MaxConcurrency, StopToken);
         _sampling = new SamplerSettings
         {
             Temperature = Temperature,
@@ -160,33 +170,79 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
             Stop = Stop,
             Sampling = _sampling,
         };
+        var model = _model!;
+        if (_concurrent != null)
+        {
+            foreach (var output in _concurrent.Add(source, (post, ct) => model.Complete(request, post, ct))) Write(output);
+            return;
+        }
         var progress = new ProgressRecord(2, "Invoke-DSCompletion", $"Reading the prompt of {source}");
-        bool streamed = false;
         try
         {
-            var result = RunEngine((post, ct) => _model!.Complete(request, post, ct), e =>
-            {
-                switch (e)
-                {
-                    case TextChunkEvent chunk when Stream:
-                        WriteInformation(new HostInformationMessage { Message = chunk.Text, NoNewLine = true }, ["PSHOST", "DSCompletion.Chunk"]);
-                        streamed = true;
-                        break;
-                    case PrefillProgressEvent p when p.Total > 0:
-                        progress.StatusDescription = $"Reading the prompt of {source}: {p.Done:N0} of {p.Total:N0} tokens";
-                        progress.PercentComplete = (int)(100L * p.Done / p.Total);
-                        WriteThrottledProgress(progress);
-                        break;
-                }
-            });
+            var result = RunEngine((post, ct) => model.Complete(request, post, ct), e => OnEvent(e, source, progress));
             progress.RecordType = ProgressRecordType.Completed;
             WriteThrottledProgress(progress);
-            if (streamed) WriteInformation(new HostInformationMessage { Message = "" }, ["PSHOST", "DSCompletion.Chunk"]);
-            WriteObject(result);
+            WriteResult(result);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
             WriteEngineError(e, source);
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_concurrent == null) return;
+        foreach (var output in _concurrent.Finish()) Write(output);
+    }
+
+    protected override void ReleaseResources() => _concurrent?.Dispose();
+
+    /// <summary>One output of the concurrent (remote) runs, which come in input order.</summary>
+    private void Write(OrderedOutput<DeepSeekV4.Engine.Inference.CompletionResult> output)
+    {
+        switch (output)
+        {
+            case OrderedEvent<DeepSeekV4.Engine.Inference.CompletionResult> e when e.Event is WarningEvent warning:
+                WriteWarning(warning.Message);
+                break;
+            case OrderedEvent<DeepSeekV4.Engine.Inference.CompletionResult> e:
+                OnEvent(e.Event, (string)e.Tag!, null);
+                break;
+            case OrderedResult<DeepSeekV4.Engine.Inference.CompletionResult> r:
+                WriteResult(r.Result);
+                break;
+            case OrderedFailure<DeepSeekV4.Engine.Inference.CompletionResult> f:
+                _streamed = false;
+                WriteEngineError(f.Error, f.Tag);
+                break;
+        }
+    }
+
+    private void OnEvent(EngineEvent e, string source, ProgressRecord? progress)
+    {
+        switch (e)
+        {
+            case TextChunkEvent chunk when Stream:
+                WriteInformation(new HostInformationMessage { Message = chunk.Text, NoNewLine = true }, ["PSHOST", "DSCompletion.Chunk"]);
+                _streamed = true;
+                break;
+            case PrefillProgressEvent p when p.Total > 0 && progress != null:
+                progress.StatusDescription = $"Reading the prompt of {source}: {p.Done:N0} of {p.Total:N0} tokens";
+                progress.PercentComplete = (int)(100L * p.Done / p.Total);
+                WriteThrottledProgress(progress);
+                break;
+            case DiagnosticEvent d:
+                WriteVerbose(d.Message);
+                break;
+        }
+    }
+
+    /// <summary>The result, after the line break that ends its streamed chunks.</summary>
+    private void WriteResult(DeepSeekV4.Engine.Inference.CompletionResult result)
+    {
+        if (_streamed) WriteInformation(new HostInformationMessage { Message = "" }, ["PSHOST", "DSCompletion.Chunk"]);
+        _streamed = false;
+        WriteObject(result);
     }
 }

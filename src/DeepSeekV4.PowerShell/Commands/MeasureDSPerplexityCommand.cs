@@ -64,8 +64,8 @@ public sealed class MeasureDSPerplexityCommand : DSCmdlet
 
     protected override void BeginProcessing()
     {
-        _model = ResolveModel(Model);
-        if (BaselineModel != null) _baselineModel = ResolveModel(BaselineModel);
+        _model = ResolveLocalModel(Model);
+        if (BaselineModel != null) _baselineModel = ResolveLocalModel(BaselineModel);
     }
 
     protected override void ProcessRecord()

@@ -211,8 +211,44 @@ public class FormatViewHostTests(RenderedViewsFixture views) : IClassFixture<Ren
     [Fact]
     public void Every_output_type_is_rendered_here()
     {
-        Type[] rendered = [typeof(DeepSeekV4.Engine.Compute.Gpu.GpuDeviceInfo), typeof(ModelInfo), typeof(CompletionResult), typeof(KvCacheReport), typeof(KvCacheLayerReport), typeof(MemoryEstimate), typeof(PerplexityMeasurement)];
+        Type[] rendered = [typeof(DeepSeekV4.Engine.Compute.Gpu.GpuDeviceInfo), typeof(ModelInfo), typeof(CompletionResult), typeof(KvCacheReport), typeof(KvCacheLayerReport), typeof(MemoryEstimate), typeof(PerplexityMeasurement),
+            typeof(DeepSeekV4.Engine.Remote.RemoteModelInfo), typeof(DeepSeekV4.Engine.Remote.RemoteServerStats),
+            typeof(DeepSeekV4.Engine.Remote.LocalServerInfo)];
         var outputs = CmdletMetadata.Cmdlets.SelectMany(c => c.OutputTypes).Select(t => t.FullName!).Distinct().Order();
         Assert.Equal(outputs, rendered.Select(t => t.FullName!).Order());
+    }
+
+    [Fact]
+    public void Remote_model_table_fits_80_columns_with_whole_headers()
+    {
+        string text = Render("[DeepSeekV4.Engine.Remote.RemoteModelInfo]::new('flash', [uri]'http://gpu-node-17.cluster.example:8000/v1', " +
+                             "'deepseek-ai/DeepSeek-V4-Flash', 131072, 'vllm', 16, [timespan]::FromSeconds(300), $true)",
+            typeof(DeepSeekV4.Engine.Remote.RemoteModelInfo));
+        AssertTableHeaders(text, "Name", "Kind", "Context", "ServedModel", "Endpoint");
+        Assert.Contains("131,072", text);
+        Assert.Contains("Remote", text);
+    }
+
+    [Fact]
+    public void Remote_server_stats_table_fits_80_columns_and_says_why_when_there_are_no_metrics()
+    {
+        string text = Render("[DeepSeekV4.Engine.Remote.RemoteServerStats]::FromText('flash', [uri]'http://gpu-node:8000/metrics', " +
+                             "\"vllm:kv_cache_usage_perc 0.5`nvllm:prefix_cache_queries_total 8`nvllm:prefix_cache_hits_total 2`nvllm:num_requests_running 3`n\")",
+            typeof(DeepSeekV4.Engine.Remote.RemoteServerStats));
+        AssertTableHeaders(text, "Model", "Server", "KvCache", "PrefixHits", "Running", "Waiting", "Metrics");
+        Assert.Contains("50.0", text);
+        Assert.Contains("25.0", text);
+        string none = Render("[DeepSeekV4.Engine.Remote.RemoteServerStats]::FromText('flash', [uri]'http://gpu-node:8000/metrics', 'up 1')");
+        Assert.Contains("noneofvLLM's,SGLang'sordsv4'sKV-cachemetrics", WithoutWhitespace(none));
+    }
+
+    [Fact]
+    public void Server_table_fits_80_columns_with_whole_headers()
+    {
+        string text = Render("[DeepSeekV4.Engine.Remote.LocalServerInfo]::new(1, 'Running', [uri]'http://127.0.0.1:8080/v1', " +
+                             "'/models/DeepSeek-V4-Flash-UD-IQ1_M-00001-of-00004.gguf', 2, 16, 4242, [DateTimeOffset]::Now, $true)",
+            typeof(DeepSeekV4.Engine.Remote.LocalServerInfo));
+        AssertTableHeaders(text, "Id", "State", "Process", "Slots", "Endpoint", "Model");
+        Assert.Contains("http://127.0.0.1:8080/v1", text);
     }
 }
