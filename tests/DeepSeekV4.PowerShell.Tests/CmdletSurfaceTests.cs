@@ -51,6 +51,9 @@ public class CmdletSurfaceTests
             ["Think"] = new("SwitchParameter"),
             ["Model"] = new("String", Completer: true),
             ["Stream"] = new("SwitchParameter"),
+            ["JsonSchema"] = new("Object"),
+            ["Json"] = new("SwitchParameter"),
+            ["AsObject"] = new("SwitchParameter"),
         },
         ["Measure-DSPerplexity"] = new()
         {

@@ -1,12 +1,16 @@
 using System.Management.Automation;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Sampling;
+using DeepSeekV4.Engine.Sampling.Constraints;
 
 namespace DeepSeekV4.PowerShell.Commands;
 
 /// <summary>
 /// Completes a prompt, or each piped string or file, with the session's model: one result object per input.
 /// Strings bind by value; FileInfo objects and anything with a PSPath or FullName bind by property name.
+/// With -JsonSchema or -Json each output is one JSON document (constrained while it is generated); the result's
+/// Data note property holds it as PowerShell objects, and -AsObject writes those objects instead of the result,
+/// each with a PSSourceDocument note property naming its input.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "DSCompletion", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(DeepSeekV4.Engine.Inference.CompletionResult))]
@@ -16,8 +20,15 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
+    /// <summary>The note property -AsObject adds to each object: the input it came from (a path, or pipeline:N).</summary>
+    public const string SourceProperty = "PSSourceDocument";
+
+    /// <summary>The note property added to the result with JSON output: the parsed document (null when incomplete).</summary>
+    public const string DataProperty = "Data";
+
     private SessionModel? _model;
     private SamplerSettings _sampling = new();
+    private JsonOutputFormat? _jsonOutput;
     private int _pipelineItem;
 
     [Parameter(Position = 0)]
@@ -92,6 +103,19 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
+    /// <summary>A JSON Schema (hashtable — [ordered] keeps the property order —, PSCustomObject, JSON string, or path of a .json file).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? JsonSchema { get; set; }
+
+    /// <summary>Any JSON object (no schema).</summary>
+    [Parameter]
+    public SwitchParameter Json { get; set; }
+
+    /// <summary>Writes the parsed JSON document instead of the result (implies -Json when no -JsonSchema is given).</summary>
+    [Parameter]
+    public SwitchParameter AsObject { get; set; }
+
     protected override void BeginProcessing()
     {
         _model = ResolveModel(Model);
@@ -107,10 +131,16 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
         try
         {
             _sampling.Validate();
+            if (JsonSchema != null && Json) throw new ArgumentException("give -JsonSchema or -Json, not both");
+            if (JsonSchema != null && Think) throw new ArgumentException("-JsonSchema cannot be combined with -Think: the reasoning block is not JSON");
+            if ((Json || AsObject) && Think) throw new ArgumentException("-Json and -AsObject cannot be combined with -Think: the reasoning block is not JSON");
+            _jsonOutput = JsonSchema != null
+                ? JsonSchemaArgument.ToFormat(JsonSchema, SessionState.Path.GetUnresolvedProviderPathFromPSPath)
+                : Json || AsObject ? JsonOutputFormat.AnyObject : null;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(ErrorMapping.Record(e, null));
+            ThrowTerminatingError(ErrorMapping.Record(e, JsonSchema));
         }
     }
 
@@ -159,6 +189,7 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
             MaxTokens = MaxTokens,
             Stop = Stop,
             Sampling = _sampling,
+            JsonOutput = _jsonOutput,
         };
         var progress = new ProgressRecord(2, "Invoke-DSCompletion", $"Reading the prompt of {source}");
         bool streamed = false;
@@ -182,11 +213,34 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
             progress.RecordType = ProgressRecordType.Completed;
             WriteThrottledProgress(progress);
             if (streamed) WriteInformation(new HostInformationMessage { Message = "" }, ["PSHOST", "DSCompletion.Chunk"]);
-            WriteObject(result);
+            if (_jsonOutput == null) WriteObject(result);
+            else WriteJsonResult(result, source);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
             WriteEngineError(e, source);
         }
+    }
+
+    private void WriteJsonResult(DeepSeekV4.Engine.Inference.CompletionResult result, string source)
+    {
+        object? data = result.Json is { } json ? JsonValueConversion.ToPowerShell(json, _jsonOutput!.Schema) : null;
+        if (!AsObject)
+        {
+            var wrapped = PSObject.AsPSObject(result);
+            wrapped.Properties.Add(new PSNoteProperty(DataProperty, data));
+            WriteObject(wrapped);
+            return;
+        }
+        if (result.JsonComplete != true)
+        {
+            var e = new InvalidDataException($"the JSON document for {source} is incomplete: generation ended with {result.FinishReason} after " +
+                $"{result.CompletionTokens} tokens (raise -MaxTokens, or drop -AsObject to see the text)");
+            WriteError(new ErrorRecord(e, "IncompleteJsonDocument", ErrorCategory.LimitsExceeded, source));
+            return;
+        }
+        var item = PSObject.AsPSObject(data!);
+        if (item.Properties[SourceProperty] == null) item.Properties.Add(new PSNoteProperty(SourceProperty, source));
+        WriteObject(item);
     }
 }

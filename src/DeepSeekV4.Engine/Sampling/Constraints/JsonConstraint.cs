@@ -7,7 +7,8 @@ namespace DeepSeekV4.Engine.Sampling.Constraints;
 /// whose bytes keep the output a prefix of a valid document (and end-of-generation ids once it is complete);
 /// <see cref="Accept"/> moves the automaton over the token sampled. Masks are found by walking the vocabulary's
 /// trie with the automaton state and cached per state. With a token budget, tokens after which the document could
-/// no longer be closed within it are left out too, so a document ends complete whenever the budget allows.
+/// no longer be closed within it are left out too, so a document ends complete whenever the budget allows; when
+/// even the shortest completion does not fit, only the tokens that bring the end nearest are left.
 /// </summary>
 internal sealed class JsonConstraint
 {
@@ -36,6 +37,8 @@ internal sealed class JsonConstraint
 
     /// <summary>The bytes so far are a whole document.</summary>
     public bool IsComplete => JsonAutomaton.IsComplete(_state);
+
+    internal JsonState State => _state;
 
     /// <summary>Fewest bytes that still complete the document.</summary>
     public int MinRemaining => JsonAutomaton.MinRemaining(_state);
@@ -66,6 +69,9 @@ internal sealed class JsonConstraint
         }
         if (mask.MaxRemainingAfter <= budget - 1) return mask;
         Compute(_state, budget, _forced);
+        if (_forced.Count > 0) return _forced;
+        // Even the shortest completion no longer fits: keep to the tokens that bring the end nearest (longer tokens may still make it).
+        Compute(_state, mask.MinRemainingAfter + 1, _forced);
         return _forced.Count > 0 ? _forced : mask;
     }
 
@@ -101,19 +107,21 @@ internal sealed class JsonConstraint
             foreach (int id in _endIds) mask.Add(id);
         }
         var top = state.Top;
-        int maxAfter = 0;
+        int maxAfter = 0, minAfter = int.MaxValue;
         if (top.Kind == JsonFrameKind.String && top.Phase == JsonAutomaton.StrContent && top.Count >= top.Node.MinLength)
         {
             // Inside a string, a plain token leaves the state as it is but for the count: allowed while it fits.
             int after = JsonAutomaton.MinRemaining(state);
+            if (top.Node.MaxLength > top.Count && _vocabulary.PlainByChars.Length > 0) minAfter = after;
             if (after <= budget - 1) AddPlain(top.Node.MaxLength - top.Count, mask, ref maxAfter, after);
-            Walk(_vocabulary.NonPlain, 0, state, budget, mask, ref maxAfter);
+            Walk(_vocabulary.NonPlain, 0, state, budget, mask, ref maxAfter, ref minAfter);
         }
         else
         {
-            Walk(_vocabulary.All, 0, state, budget, mask, ref maxAfter);
+            Walk(_vocabulary.All, 0, state, budget, mask, ref maxAfter, ref minAfter);
         }
         mask.MaxRemainingAfter = maxAfter;
+        mask.MinRemainingAfter = minAfter;
         mask.Seal();
     }
 
@@ -134,7 +142,7 @@ internal sealed class JsonConstraint
         }
     }
 
-    private void Walk(TokenTrie trie, int node, in JsonState state, int budget, TokenMask mask, ref int maxAfter)
+    private void Walk(TokenTrie trie, int node, in JsonState state, int budget, TokenMask mask, ref int maxAfter, ref int minAfter)
     {
         for (int child = trie.FirstChild(node); child >= 0; child = trie.NextSibling(child))
         {
@@ -144,13 +152,14 @@ internal sealed class JsonConstraint
             if (token >= 0)
             {
                 int after = JsonAutomaton.MinRemaining(next);
+                minAfter = Math.Min(minAfter, after);
                 if (after <= budget - 1)
                 {
                     maxAfter = Math.Max(maxAfter, after);
                     AddToken(trie, child, token, mask);
                 }
             }
-            if (trie.FirstChild(child) >= 0) Walk(trie, child, next, budget, mask, ref maxAfter);
+            if (trie.FirstChild(child) >= 0) Walk(trie, child, next, budget, mask, ref maxAfter, ref minAfter);
         }
     }
 

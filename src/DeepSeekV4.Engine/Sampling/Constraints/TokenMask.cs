@@ -18,12 +18,16 @@ internal sealed class TokenMask
     /// <summary>The largest <see cref="JsonAutomaton.MinRemaining"/> after any allowed token.</summary>
     public int MaxRemainingAfter { get; set; }
 
+    /// <summary>The smallest <see cref="JsonAutomaton.MinRemaining"/> after any token that continues the document (budget or not).</summary>
+    public int MinRemainingAfter { get; set; } = int.MaxValue;
+
     public int Count { get; private set; }
 
     public void Clear()
     {
         Array.Clear(Bits);
         MaxRemainingAfter = 0;
+        MinRemainingAfter = int.MaxValue;
         _ids = null;
     }
 

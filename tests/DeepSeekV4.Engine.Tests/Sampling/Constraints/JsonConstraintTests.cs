@@ -200,4 +200,31 @@ public class JsonConstraintTests
             }
         }
     }
+
+    [Theory]
+    [MemberData(nameof(JsonTestSchemas.Indexes), MemberType = typeof(JsonTestSchemas))]
+    public void Over_budget_every_allowed_token_brings_the_end_as_near_as_any_token_can(int schemaIndex)
+    {
+        var format = JsonOutputFormat.FromSchema(JsonTestSchemas.All[schemaIndex]);
+        var tokenizer = Tiny.Value;
+        var constraint = NewConstraint(format, tokenizer);
+        var random = new Random(schemaIndex);
+        while (!constraint.IsComplete)
+        {
+            int before = constraint.MinRemaining;
+            var ids = Allowed(constraint.Mask(1), tokenizer.Tokenizer.VocabularySize).Order().ToArray();
+            var links = new JsonFrameLinks();
+            int best = int.MaxValue;
+            foreach (int id in Allowed(constraint.Mask(int.MaxValue), tokenizer.Tokenizer.VocabularySize))
+            {
+                if (tokenizer.TextTokenBytes[id] is not { } bytes) continue;
+                var s = constraint.State;
+                if (bytes.All(b => JsonAutomaton.Advance(ref s, b, links))) best = Math.Min(best, JsonAutomaton.MinRemaining(s));
+            }
+            int token = ids[random.Next(ids.Length)];
+            constraint.Accept(token);
+            Assert.Equal(best, constraint.MinRemaining);
+            Assert.True(constraint.MinRemaining < before);
+        }
+    }
 }
