@@ -27,6 +27,7 @@ public class ErrorMappingTests
         { new OperationCanceledException(), ErrorCategory.OperationStopped },
         { new UnsupportedModelException("/x.gguf", "general.architecture", "llama", "not a DeepSeek V4 model"), ErrorCategory.InvalidType },
         { new TokenizerFormatException("/x.gguf", "tokenizer.ggml.model", "not supported"), ErrorCategory.InvalidData },
+        { new DeepSeekV4.Engine.Sampling.Constraints.UnsupportedSchemaException("pattern", "#/pattern", "not supported"), ErrorCategory.InvalidArgument },
     };
 
     [Theory]
