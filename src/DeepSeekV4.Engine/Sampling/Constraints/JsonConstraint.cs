@@ -12,7 +12,7 @@ namespace DeepSeekV4.Engine.Sampling.Constraints;
 /// </summary>
 internal sealed class JsonConstraint
 {
-    private const int MaxCachedMasks = 2048;
+    private const int MaxCachedMasks = 512;
 
     private readonly ConstraintVocabulary _vocabulary;
     private readonly int _size;

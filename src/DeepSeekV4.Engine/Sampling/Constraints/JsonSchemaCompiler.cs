@@ -66,10 +66,9 @@ internal static class JsonSchemaCompiler
         }
 
         var types = TypesOf(schema, at) ?? InferTypes(schema);
-        if (types.Contains("integer")) types.Remove("number");
+        if (types.Contains("number")) types.Remove("integer");
         var members = types.Select(t => NodeOfType(t, schema, at)).ToList();
         if (members.Count == 1) return members[0];
-        if (types.Count == TypeNames.Length - 1 && !schema.TryGetProperty("properties", out _)) return AnyValue();
         var literals = members.Where(m => m.Kind == SchemaKind.Literals).ToList();
         if (literals.Count > 1)
         {

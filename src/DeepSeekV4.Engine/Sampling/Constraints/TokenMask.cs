@@ -10,6 +10,7 @@ namespace DeepSeekV4.Engine.Sampling.Constraints;
 internal sealed class TokenMask
 {
     private int[]? _ids;
+    private float[]? _kept;
 
     public TokenMask(int size) => Bits = new ulong[(size + 63) / 64];
 
@@ -55,7 +56,8 @@ internal sealed class TokenMask
         if (Count * 8L < logits.Length)
         {
             _ids ??= Ids();
-            Span<float> kept = _ids.Length <= 256 ? stackalloc float[_ids.Length] : new float[_ids.Length];
+            if (_kept == null || _kept.Length < _ids.Length) _kept = new float[_ids.Length];
+            var kept = _kept.AsSpan(0, _ids.Length);
             for (int i = 0; i < _ids.Length; i++) kept[i] = logits[_ids[i]];
             logits.Fill(float.NegativeInfinity);
             for (int i = 0; i < _ids.Length; i++) logits[_ids[i]] = kept[i];

@@ -95,6 +95,17 @@ public class JsonAutomatonTests
     }
 
     [Fact]
+    public void Type_arrays_allow_each_member_and_number_covers_integer()
+    {
+        const string s = """{"type":"object","properties":{"v":{"type":["integer","number","null","string"],"maxLength":2}},"required":["v"]}""";
+        Assert.Equal((true, true), Feed(s, """{"v":1.5}"""));
+        Assert.Equal((true, true), Feed(s, """{"v":null}"""));
+        Assert.Equal((true, true), Feed(s, """{"v":"ab"}"""));
+        Assert.False(Feed(s, """{"v":"abc"}""").Accepted);
+        Assert.False(Feed(s, """{"v":true}""").Accepted);
+    }
+
+    [Fact]
     public void Array_bounds_hold()
     {
         const string s = """{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":2}""";
