@@ -236,7 +236,6 @@ public sealed record OpenAiRequest(CompletionRequest Completion, bool Stream, bo
         "PresencePenalty" => "presence_penalty",
         "MaxTokens" => "max_tokens",
         "Stop" => "stop",
-        "Think" => "response_format",
         _ => engineName,
     };
 }

@@ -40,7 +40,8 @@ public sealed record CompletionRequest
     /// <summary>
     /// When set, the output is one compact JSON document of this format (a schema, or any object): tokens that
     /// cannot continue a valid document are masked before sampling, and generation ends once the document is
-    /// complete (<see cref="FinishReason.DocumentComplete"/>).
+    /// complete (<see cref="FinishReason.DocumentComplete"/>). With <see cref="Think"/> the reasoning block is free
+    /// text and the document starts right after it.
     /// </summary>
     public Sampling.Constraints.JsonOutputFormat? JsonOutput { get; init; }
 
@@ -62,8 +63,6 @@ public sealed record CompletionRequest
             if (string.IsNullOrEmpty(s)) throw new ArgumentException("a stop string must not be empty", nameof(Stop));
         }
         Sampling.Validate();
-        if (JsonOutput != null && Think)
-            throw new ArgumentException("JSON output cannot be combined with thinking: the reasoning block is not JSON (turn one of them off)", nameof(Think));
     }
 
     private static string Join(string? a, string? b, string? c)

@@ -109,22 +109,33 @@ internal static class GenerationLoop
         var decoder = tokenizer.CreateStreamingDecoder();
         Span<int> next = stackalloc int[1];
         FinishReason reason;
+        // With thinking, the JSON constraint starts once the reasoning block is closed.
+        bool reasoning = constraint != null && request.Think;
+        string recent = "";
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (constraint != null)
+            bool constrained = constraint != null && !reasoning;
+            if (constrained)
             {
-                if (constraint.IsFinished) { reason = FinishReason.DocumentComplete; break; }
+                if (constraint!.IsFinished) { reason = FinishReason.DocumentComplete; break; }
                 int budget = Math.Min(request.MaxTokens - generated.Count, cache.ContextLength - sequence.Length + 1);
                 constraint.Apply(logits, budget);
             }
             int token = sampler.Sample(logits, CollectionsMarshal.AsSpan(generated));
-            if (Array.IndexOf(endIds, token) >= 0) { reason = constraint != null ? FinishReason.DocumentComplete : FinishReason.EndOfSequence; break; }
-            constraint?.Accept(token);
+            if (Array.IndexOf(endIds, token) >= 0) { reason = constrained ? FinishReason.DocumentComplete : FinishReason.EndOfSequence; break; }
+            if (constrained) constraint!.Accept(token);
             generated.Add(token);
-            if (matcher.Append(decoder.Push(token))) { reason = FinishReason.StopString; break; }
+            string chunk = decoder.Push(token);
+            if (reasoning)
+            {
+                recent += chunk;
+                if (recent.Contains(EndOfThinking, StringComparison.Ordinal)) reasoning = false;
+                else if (recent.Length > EndOfThinking.Length) recent = recent[^EndOfThinking.Length..];
+            }
+            if (matcher.Append(chunk)) { reason = FinishReason.StopString; break; }
             Emit(matcher, onEvent);
-            if (constraint is { IsFinished: true }) { reason = FinishReason.DocumentComplete; break; }
+            if (constrained && constraint!.IsFinished) { reason = FinishReason.DocumentComplete; break; }
             if (generated.Count >= request.MaxTokens) { reason = FinishReason.MaxTokens; break; }
             if (sequence.Length >= cache.ContextLength) { reason = FinishReason.ContextFull; break; }
             next[0] = token;

@@ -132,8 +132,6 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
         {
             _sampling.Validate();
             if (JsonSchema != null && Json) throw new ArgumentException("give -JsonSchema or -Json, not both");
-            if (JsonSchema != null && Think) throw new ArgumentException("-JsonSchema cannot be combined with -Think: the reasoning block is not JSON");
-            if ((Json || AsObject) && Think) throw new ArgumentException("-Json and -AsObject cannot be combined with -Think: the reasoning block is not JSON");
             _jsonOutput = JsonSchema != null
                 ? JsonSchemaArgument.ToFormat(JsonSchema, SessionState.Path.GetUnresolvedProviderPathFromPSPath)
                 : Json || AsObject ? JsonOutputFormat.AnyObject : null;

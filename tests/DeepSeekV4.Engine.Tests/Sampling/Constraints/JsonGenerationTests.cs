@@ -66,11 +66,18 @@ public class JsonGenerationTests
     }
 
     [Fact]
-    public void Json_output_with_thinking_is_refused_before_generation()
+    public void With_thinking_the_reasoning_is_free_and_the_document_follows_it()
     {
-        using var env = new ToyEnvironment();
-        var e = Assert.Throws<ArgumentException>(() => env.Model.Complete(new CompletionRequest { Prompt = "x", Think = true, JsonOutput = JsonOutputFormat.AnyObject }));
-        Assert.Contains("thinking", e.Message);
+        // The toy model writes letters, then closes its reasoning after five of them.
+        using var env = new ToyEnvironment(context => context.Contains(ByteTokenizer.EndThink) || context.Count(t => t >= 2 + 'a' && t <= 2 + 'z') < 5
+            ? ByteTokenizer.ByteToken((byte)'q')
+            : ByteTokenizer.EndThink);
+        var result = env.Model.Complete(new CompletionRequest { Prompt = "x", Think = true, MaxTokens = 80, JsonOutput = JsonOutputFormat.FromSchema(Ticket), Sampling = new SamplerSettings { Temperature = 0 } });
+        Assert.Equal(FinishReason.DocumentComplete, result.FinishReason);
+        Assert.NotNull(result.Reasoning);
+        Assert.DoesNotContain("{", result.Reasoning);
+        AssertValid(Ticket, result.Json!.Value, "after thinking");
+        Assert.Equal(result.Text, result.Json.Value.GetRawText());
     }
 
     [Fact]
