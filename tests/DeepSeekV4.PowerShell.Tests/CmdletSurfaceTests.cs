@@ -55,6 +55,9 @@ public class CmdletSurfaceTests
             ["Model"] = new("String", Completer: true),
             ["Stream"] = new("SwitchParameter"),
             ["ThrottleLimit"] = new("Int32"),
+            ["JsonSchema"] = new("Object"),
+            ["Json"] = new("SwitchParameter"),
+            ["AsObject"] = new("SwitchParameter"),
         },
         ["Start-DSServer"] = new()
         {

@@ -36,6 +36,7 @@ public class ErrorMappingTests
         { new RemoteRequestException("bad", Endpoint, 400), ErrorCategory.InvalidArgument },
         { new RemoteRequestException("gone", Endpoint, 404), ErrorCategory.ObjectNotFound },
         { new RemoteRequestException("odd", Endpoint, 500), ErrorCategory.ProtocolError },
+        { new DeepSeekV4.Engine.Sampling.Constraints.UnsupportedSchemaException("pattern", "#/pattern", "not supported"), ErrorCategory.InvalidArgument },
     };
 
     private static readonly Uri Endpoint = new("http://host:8000/v1");

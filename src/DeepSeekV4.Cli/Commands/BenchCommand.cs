@@ -13,7 +13,8 @@ namespace DeepSeekV4.Cli.Commands;
 /// `dsv4 bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache ...] [--repetitions R] [--no-mmap] [--json]`:
 /// llama-bench style prompt-processing and generation speed, peak memory and effective generation bandwidth;
 /// `--memory` (alone or with a model) also measures the machine's memory read bandwidth with 1 and 2 threads;
-/// `--profile` adds where each test's time goes: the matrix products by kind of weight, and the rest.
+/// `--profile` adds where each test's time goes: the matrix products by kind of weight, and the rest;
+/// `--json-schema FILE` adds what masking the model's vocabulary to that schema costs per generated token, against tgN.
 /// </summary>
 public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
 {
@@ -22,7 +23,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "bench";
 
     public string Usage =>
-        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile] [--numerics fast|reference] " + DeviceOption.Usage;
+        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile] [--numerics fast|reference] [--json-schema FILE] " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["json", "no-mmap", "memory", "profile"];
 
@@ -42,6 +43,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             Profile = args.Has("profile"),
         };
         int threads = args.Has("threads") ? Positive(args.GetInt("threads", 0), "threads") : 0;
+        var jsonSchema = args.Get("json-schema") is { } schemaPath ? ReadSchema(schemaPath) : null;
         bool noMmap = args.Has("no-mmap");
         var (device, deviceId) = DeviceOption.Parse(args.Get("device"));
         var unused = args.Unused().ToList();
@@ -53,7 +55,8 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         var report = new Dictionary<string, object?>();
         var text = json ? null : output;
         // The model is measured first, so its peak memory does not include the bandwidth buffer.
-        var result = modelPath == null ? null : RunModel(modelPath, options, threads, noMmap, (device, deviceId), report, text);
+        if (jsonSchema != null && modelPath == null) throw new CliUsageException("--json-schema needs --model (its vocabulary is masked)");
+        var result = modelPath == null ? null : RunModel(modelPath, options, threads, noMmap, (device, deviceId), jsonSchema, report, text);
         int reportedThreads = threads > 0 ? threads : Environment.ProcessorCount;
 
         if (memory)
@@ -81,8 +84,22 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         return 0;
     }
 
+    private static Engine.Sampling.Constraints.JsonOutputFormat ReadSchema(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new CliUsageException($"--json-schema: file not found: {full}");
+        try
+        {
+            return Engine.Sampling.Constraints.JsonOutputFormat.FromSchema(File.ReadAllText(full));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--json-schema {full}: {e.Message}");
+        }
+    }
+
     private static BenchmarkResult RunModel(string path, BenchmarkOptions options, int threads, bool noMmap, (Engine.Compute.ComputeDevice Device, int Id) placement,
-        Dictionary<string, object?> report, TextWriter? text)
+        Engine.Sampling.Constraints.JsonOutputFormat? jsonSchema, Dictionary<string, object?> report, TextWriter? text)
     {
         long weightBytesPerToken;
         string name;
@@ -132,6 +149,17 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["tg_effective_bandwidth_bytes_per_second"] = result.GenerationBandwidthBytesPerSecond;
         if (result.PromptProfile is { } ppProfile) report["pp_profile"] = ProfileReport(ppProfile);
         if (result.GenerationProfile is { } tgProfile) report["tg_profile"] = ProfileReport(tgProfile);
+        JsonMaskResult? mask = null;
+        if (jsonSchema != null)
+        {
+            mask = JsonMaskBenchmark.Run(loaded.Tokenizer, loaded.Model.VocabularySize, jsonSchema,
+                Math.Max(options.GenerateTokens, 1) * options.Repetitions, Math.Max(options.GenerateTokens, 16), 1);
+            report["json_mask_tokens"] = mask.Tokens;
+            report["json_mask_documents"] = mask.Documents;
+            report["json_mask_ms_per_token"] = mask.MillisecondsPerToken;
+            report["json_vocabulary_ms"] = 1e3 * mask.VocabularySeconds;
+            if (result.Generation is { Mean: > 0 } g) report["json_mask_share_of_tg"] = mask.MillisecondsPerToken / (1e3 / g.Mean);
+        }
 
         if (text == null) return result;
         string kv = options.KvCache.ToString().ToLowerInvariant();
@@ -145,6 +173,12 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         text.WriteLine($"weights read per generated token: {result.WeightBytesPerToken / 1e9:F3} GB; effective generation bandwidth: {result.GenerationBandwidthBytesPerSecond / 1e9:F2} GB/s");
         if (result.PromptProfile is { } promptProfile) WriteProfile(text, $"pp{options.PromptTokens}", promptProfile, options.Repetitions);
         if (result.GenerationProfile is { } generationProfile) WriteProfile(text, $"tg{options.GenerateTokens}", generationProfile, options.Repetitions);
+        if (mask != null)
+        {
+            string share = result.Generation is { Mean: > 0 } g ? string.Create(CultureInfo.InvariantCulture, $" = {mask.MillisecondsPerToken / (1e3 / g.Mean):P2} of a tg{g.Tokens} token ({1e3 / g.Mean:F2} ms)") : "";
+            text.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"json mask: {mask.MillisecondsPerToken:F3} ms/token over {mask.Tokens} tokens ({mask.Documents} documents){share}; vocabulary prepared once in {1e3 * mask.VocabularySeconds:F0} ms"));
+        }
         return result;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
 using DeepSeekV4.Engine.Sampling;
+using DeepSeekV4.Engine.Sampling.Constraints;
 
 namespace DeepSeekV4.Cli.Commands;
 
@@ -10,6 +11,8 @@ namespace DeepSeekV4.Cli.Commands;
 /// `dsv4 complete --model FILE --prompt TEXT [--file PATH]...`: Invoke-DSCompletion without PowerShell. Prints a
 /// JSON array with one result per input (each file, or the prompt alone), the same objects the cmdlet returns;
 /// with files, the prompt is placed before each document and the shared part is reused from the cache.
+/// `--json-schema FILE` constrains each output to a JSON document satisfying the schema in FILE, `--json` to any
+/// JSON object; the results then carry the parsed document ("Json") and whether it is complete ("JsonComplete").
 /// </summary>
 public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFlagDeclaringCommand
 {
@@ -28,10 +31,10 @@ public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFla
     public string Name => "complete";
 
     public string Usage => "complete --model FILE [--mtp FILE] --prompt TEXT [--file PATH]... [--system TEXT] [--max-tokens N] [--temperature T] " +
-                           "[--top-p P] [--top-k K] [--min-p P] [--repeat-penalty R] [--seed S] [--stop TEXT]... [--think] " +
+                           "[--top-p P] [--top-k K] [--min-p P] [--repeat-penalty R] [--seed S] [--stop TEXT]... [--think] [--json-schema FILE | --json] " +
                            "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--force] [--numerics fast|reference] " + DeviceOption.Usage;
 
-    public IEnumerable<string> Flags => ["think", "force"];
+    public IEnumerable<string> Flags => ["think", "force", "json"];
 
     public int Run(CliArguments args, TextWriter output)
     {
@@ -47,6 +50,7 @@ public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFla
             Think = args.Has("think"),
             MaxTokens = args.GetInt("max-tokens", CompletionRequest.DefaultMaxTokens),
             Stop = args.GetAll("stop"),
+            JsonOutput = JsonOutput(args),
             Sampling = new SamplerSettings
             {
                 Temperature = args.GetDouble("temperature", 1.0),
@@ -88,6 +92,26 @@ public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFla
         }
         output.WriteLine(JsonSerializer.Serialize(results, Json));
         return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>--json-schema FILE (the schema read and compiled now, so a refused one stops before the model loads) or --json.</summary>
+    private static JsonOutputFormat? JsonOutput(CliArguments args)
+    {
+        string? schemaPath = args.Get("json-schema");
+        bool json = args.Has("json");
+        if (schemaPath != null && json) throw new CliUsageException("give --json-schema FILE or --json, not both");
+        if (json) return JsonOutputFormat.AnyObject;
+        if (schemaPath == null) return null;
+        string full = Path.GetFullPath(schemaPath);
+        if (!File.Exists(full)) throw new CliUsageException($"--json-schema: file not found: {full}");
+        try
+        {
+            return JsonOutputFormat.FromSchema(File.ReadAllText(full));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--json-schema {full}: {e.Message}");
+        }
     }
 
     private static ulong ParseSeed(string s) =>

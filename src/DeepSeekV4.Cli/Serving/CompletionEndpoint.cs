@@ -206,10 +206,10 @@ public sealed class CompletionEndpoint(SlotPool pool, ServerMetrics metrics, Ser
         prompt_tokens_details = new { cached_tokens = r.ReusedTokens },
     };
 
-    /// <summary>OpenAI's finish reasons: "stop" for an end token or a stop string, "length" for max_tokens or a full context.</summary>
+    /// <summary>OpenAI's finish reasons: "stop" for an end token, a stop string or a complete JSON document, "length" for max_tokens or a full context.</summary>
     public static string FinishReasonName(FinishReason reason) => reason switch
     {
-        FinishReason.EndOfSequence or FinishReason.StopString => "stop",
+        FinishReason.EndOfSequence or FinishReason.StopString or FinishReason.DocumentComplete => "stop",
         _ => "length",
     };
 

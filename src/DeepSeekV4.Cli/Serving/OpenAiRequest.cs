@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Sampling;
+using DeepSeekV4.Engine.Sampling.Constraints;
 using DeepSeekV4.Engine.Tokenization;
 
 namespace DeepSeekV4.Cli.Serving;
@@ -9,7 +10,9 @@ namespace DeepSeekV4.Cli.Serving;
 /// A /v1/chat/completions or /v1/completions body read into the engine's <see cref="CompletionRequest"/>. Fields that
 /// vLLM, SGLang and llama.cpp's server accept are mapped; thinking is DeepSeek V4's chat-template switch
 /// (<c>chat_template_kwargs: {thinking: true}</c>, also <c>enable_thinking</c>, or a top-level <c>thinking</c>).
-/// Unknown fields are ignored; a known field of the wrong type or range is a 400 that names it.
+/// Structured output: <c>response_format</c> ({type: json_object} or {type: json_schema, json_schema: {schema}}) or
+/// vLLM's <c>guided_json</c> (a schema object or its text). Unknown fields are ignored; a known field of the wrong
+/// type or range, or a schema keyword the engine does not support, is a 400 that names it.
 /// </summary>
 public sealed record OpenAiRequest(CompletionRequest Completion, bool Stream, bool IncludeUsage, string? Model)
 {
@@ -46,6 +49,7 @@ public sealed record OpenAiRequest(CompletionRequest Completion, bool Stream, bo
             Think = Thinking(body),
             MaxTokens = maxTokens,
             Stop = Stop(body),
+            JsonOutput = JsonOutput(body),
             Sampling = sampling,
             Source = chat ? "chat.completions" : "completions",
         };
@@ -158,6 +162,40 @@ public sealed record OpenAiRequest(CompletionRequest Completion, bool Stream, bo
         { ValueKind: JsonValueKind.Number } n when n.TryGetInt64(out long v) => unchecked((ulong)v),
         _ => throw WrongType("seed", "an integer"),
     };
+
+    private static JsonOutputFormat? JsonOutput(JsonElement body)
+    {
+        try
+        {
+            if (Get(body, "guided_json") is { } guided)
+            {
+                return guided.ValueKind switch
+                {
+                    JsonValueKind.Object => JsonOutputFormat.FromSchema(guided),
+                    JsonValueKind.String => JsonOutputFormat.FromSchema(guided.GetString()!),
+                    _ => throw WrongType("guided_json", "a JSON schema (an object or its text)"),
+                };
+            }
+            if (Get(body, "response_format") is not { } format) return null;
+            if (format.ValueKind != JsonValueKind.Object) throw WrongType("response_format", "an object");
+            string? type = Get(format, "type") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null;
+            switch (type)
+            {
+                case "text": return null;
+                case "json_object": return JsonOutputFormat.AnyObject;
+                case "json_schema":
+                    if (Get(format, "json_schema") is not { ValueKind: JsonValueKind.Object } js || Get(js, "schema") is not { } schema)
+                        throw OpenAiError.BadRequest("response_format json_schema needs json_schema.schema", "response_format");
+                    return JsonOutputFormat.FromSchema(schema);
+                default:
+                    throw OpenAiError.BadRequest($"response_format.type '{type}' is not one of text, json_object, json_schema", "response_format");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw OpenAiError.BadRequest(e.Message, Get(body, "guided_json") != null ? "guided_json" : "response_format");
+        }
+    }
 
     private static JsonElement? Get(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;

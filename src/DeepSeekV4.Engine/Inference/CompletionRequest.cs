@@ -37,6 +37,14 @@ public sealed record CompletionRequest
 
     public SamplerSettings Sampling { get; init; } = new();
 
+    /// <summary>
+    /// When set, the output is one compact JSON document of this format (a schema, or any object): tokens that
+    /// cannot continue a valid document are masked before sampling, and generation ends once the document is
+    /// complete (<see cref="FinishReason.DocumentComplete"/>). With <see cref="Think"/> the reasoning block is free
+    /// text and the document starts right after it.
+    /// </summary>
+    public Sampling.Constraints.JsonOutputFormat? JsonOutput { get; init; }
+
     /// <summary>The user turn's text.</summary>
     public string UserText => Join(Instruction, Prompt, Document);
 

@@ -35,5 +35,20 @@ public sealed class CompletionResult
     /// <summary>The chat template that encoded the prompt.</summary>
     public required string Template { get; init; }
 
+    /// <summary>
+    /// With JSON output: the parsed document when it is complete, else null (see <see cref="JsonComplete"/>).
+    /// <see cref="Text"/> holds the JSON text either way.
+    /// </summary>
+    public System.Text.Json.JsonElement? Json { get; init; }
+
+    /// <summary>
+    /// With JSON output: whether the document is complete (false when the token limit, a full context or a stop
+    /// string cut it short); null without JSON output.
+    /// </summary>
+    public bool? JsonComplete { get; init; }
+
+    /// <summary>With JSON output: seconds of the decode spent finding which tokens the document allows (part of the decode time).</summary>
+    public double? ConstraintSeconds { get; init; }
+
     public override string ToString() => Text;
 }

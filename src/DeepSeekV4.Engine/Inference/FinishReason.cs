@@ -14,4 +14,10 @@ public enum FinishReason
 
     /// <summary>The sequence reached its context length.</summary>
     ContextFull,
+
+    /// <summary>
+    /// JSON output: the document is complete (its root value closed, or the model ended generation where the document
+    /// was whole). The text is exactly the document.
+    /// </summary>
+    DocumentComplete,
 }

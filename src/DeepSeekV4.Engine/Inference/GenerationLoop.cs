@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using DeepSeekV4.Engine.Sampling;
+using DeepSeekV4.Engine.Sampling.Constraints;
 
 namespace DeepSeekV4.Engine.Inference;
 
 /// <summary>
 /// One completion on one session's sequences: encode, reuse the cached prefix, prefill the rest in chunks, then
-/// sample token by token until end of sequence, a stop string, the token limit or a full context.
+/// sample token by token until end of sequence, a stop string, the token limit or a full context. With JSON output
+/// the constraint masks the logits before the sampler sees them, and a complete document ends generation.
 /// </summary>
 internal static class GenerationLoop
 {
@@ -38,10 +40,12 @@ internal static class GenerationLoop
 
         var matcher = new StopStringMatcher(request.Stop);
         var generated = new List<int>(Math.Min(request.MaxTokens, 4096));
-        var reason = Guard(cache, () => Decode(tokenizer, cache, sampler, logits, request, matcher, generated, onEvent, cancellationToken));
+        var constraint = request.JsonOutput?.CreateConstraint(tokenizer, logits.Length);
+        var reason = Guard(cache, () => Decode(tokenizer, cache, sampler, constraint, logits, request, matcher, generated, onEvent, cancellationToken));
         long finished = Stopwatch.GetTimestamp();
 
         string text = matcher.Text;
+        bool complete = constraint != null && constraint.IsComplete && !matcher.Stopped;
         string? reasoning = null;
         if (request.Think)
         {
@@ -63,7 +67,16 @@ internal static class GenerationLoop
             Model = modelName,
             Seed = sampler.Seed,
             Template = encoded.Template,
+            Json = constraint != null && complete ? ParseDocument(text) : null,
+            JsonComplete = constraint == null ? null : complete,
+            ConstraintSeconds = constraint?.Elapsed.TotalSeconds,
         };
+    }
+
+    private static System.Text.Json.JsonElement ParseDocument(string text)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(text);
+        return document.RootElement.Clone();
     }
 
     private static void Prefill(PrefixCache cache, int[] prompt, int reused, int checkpointAt, float[] logits,
@@ -86,8 +99,8 @@ internal static class GenerationLoop
         }
     }
 
-    private static FinishReason Decode(IChatTokenizer tokenizer, PrefixCache cache, SamplerChain sampler, float[] logits,
-        CompletionRequest request, StopStringMatcher matcher, List<int> generated, Action<EngineEvent>? onEvent,
+    private static FinishReason Decode(IChatTokenizer tokenizer, PrefixCache cache, SamplerChain sampler, JsonConstraint? constraint,
+        float[] logits, CompletionRequest request, StopStringMatcher matcher, List<int> generated, Action<EngineEvent>? onEvent,
         CancellationToken cancellationToken)
     {
         if (request.MaxTokens == 0) return FinishReason.MaxTokens;
@@ -96,14 +109,33 @@ internal static class GenerationLoop
         var decoder = tokenizer.CreateStreamingDecoder();
         Span<int> next = stackalloc int[1];
         FinishReason reason;
+        // With thinking, the JSON constraint starts once the reasoning block is closed.
+        bool reasoning = constraint != null && request.Think;
+        string recent = "";
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            bool constrained = constraint != null && !reasoning;
+            if (constrained)
+            {
+                if (constraint!.IsFinished) { reason = FinishReason.DocumentComplete; break; }
+                int budget = Math.Min(request.MaxTokens - generated.Count, cache.ContextLength - sequence.Length + 1);
+                constraint.Apply(logits, budget);
+            }
             int token = sampler.Sample(logits, CollectionsMarshal.AsSpan(generated));
-            if (Array.IndexOf(endIds, token) >= 0) { reason = FinishReason.EndOfSequence; break; }
+            if (Array.IndexOf(endIds, token) >= 0) { reason = constrained ? FinishReason.DocumentComplete : FinishReason.EndOfSequence; break; }
+            if (constrained) constraint!.Accept(token);
             generated.Add(token);
-            if (matcher.Append(decoder.Push(token))) { reason = FinishReason.StopString; break; }
+            string chunk = decoder.Push(token);
+            if (reasoning)
+            {
+                recent += chunk;
+                if (recent.Contains(EndOfThinking, StringComparison.Ordinal)) reasoning = false;
+                else if (recent.Length > EndOfThinking.Length) recent = recent[^EndOfThinking.Length..];
+            }
+            if (matcher.Append(chunk)) { reason = FinishReason.StopString; break; }
             Emit(matcher, onEvent);
+            if (constrained && constraint!.IsFinished) { reason = FinishReason.DocumentComplete; break; }
             if (generated.Count >= request.MaxTokens) { reason = FinishReason.MaxTokens; break; }
             if (sequence.Length >= cache.ContextLength) { reason = FinishReason.ContextFull; break; }
             next[0] = token;

@@ -20,6 +20,12 @@ public interface IChatTokenizer
 
     /// <summary>A decoder that returns text only when its UTF-8 is complete.</summary>
     IStreamingTextDecoder CreateStreamingDecoder();
+
+    /// <summary>
+    /// Each id's bytes in generated text, indexed by id; null for ids that never stand for plain text (control,
+    /// added and unused tokens). Constrained generation walks these.
+    /// </summary>
+    IReadOnlyList<byte[]?> TextTokenBytes { get; }
 }
 
 /// <summary>

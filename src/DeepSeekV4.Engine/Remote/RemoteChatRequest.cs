@@ -9,7 +9,7 @@ namespace DeepSeekV4.Engine.Remote;
 /// A <see cref="CompletionRequest"/> as an OpenAI chat request: the system prompt, the earlier turns and the user turn
 /// as messages; the sampler's settings in the fields vLLM, SGLang and llama.cpp's server read (top_k, min_p and
 /// repetition_penalty beside the standard ones), and thinking as DeepSeek V4's chat-template switch
-/// (chat_template_kwargs.thinking).
+/// (chat_template_kwargs.thinking); JSON output as response_format.
 /// </summary>
 public static class RemoteChatRequest
 {
@@ -46,6 +46,8 @@ public static class RemoteChatRequest
         if (s.MinP > 0) options.Patch.Set("$.min_p"u8, s.MinP);
         if (s.RepetitionPenalty != 1.0) options.Patch.Set("$.repetition_penalty"u8, s.RepetitionPenalty);
         options.Patch.Set("$.chat_template_kwargs"u8, BinaryData.FromString(JsonSerializer.Serialize(new { thinking = request.Think })));
+        // Structured output as OpenAI's response_format, which vLLM, SGLang and llama.cpp's server all enforce while decoding.
+        if (request.JsonOutput is { } json) options.Patch.Set("$.response_format"u8, BinaryData.FromString(json.ToResponseFormat().ToJsonString()));
 #pragma warning restore OPENAI001, SCME0001
         return options;
     }

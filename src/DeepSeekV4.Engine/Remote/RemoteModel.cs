@@ -195,21 +195,40 @@ public sealed class RemoteModel : ISessionModel
         double prefillSeconds = firstToken == 0 ? 0 : Stopwatch.GetElapsedTime(started, firstToken).TotalSeconds;
         double decodeSeconds = firstToken == 0 ? 0 : Stopwatch.GetElapsedTime(firstToken, ended).TotalSeconds;
         int reused = usage?.InputTokenDetails?.CachedTokenCount ?? 0;
+        var finishReason = MapFinish(finish.Value, stopReason, completionTokens, request.MaxTokens);
+        var document = request.JsonOutput is null ? null : ParseDocument(text.ToString());
+        if (document != null && finishReason == FinishReason.EndOfSequence) finishReason = FinishReason.DocumentComplete;
         return new CompletionResult
         {
             Text = text.ToString(),
+            Json = document,
+            JsonComplete = request.JsonOutput is null ? null : document != null,
             Reasoning = request.Think ? reasoning.ToString() : null,
             Source = request.Source,
             PromptTokens = promptTokens,
             CompletionTokens = completionTokens,
             ReusedTokens = reused,
-            FinishReason = MapFinish(finish.Value, stopReason, completionTokens, request.MaxTokens),
+            FinishReason = finishReason,
             PrefillTokensPerSecond = prefillSeconds > 0 ? (promptTokens - reused) / prefillSeconds : 0,
             DecodeTokensPerSecond = decodeSeconds > 0 && completionTokens > 1 ? (completionTokens - 1) / decodeSeconds : 0,
             Model = Name,
             Seed = seed,
             Template = $"server ({Served.Id})",
         };
+    }
+
+    /// <summary>The server's JSON answer as a document; null when it does not parse (cut short, or a server that ignored response_format).</summary>
+    private static System.Text.Json.JsonElement? ParseDocument(string text)
+    {
+        try
+        {
+            using var parsed = System.Text.Json.JsonDocument.Parse(text);
+            return parsed.RootElement.Clone();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -42,4 +42,20 @@ public sealed class DeepSeekChatTokenizer : IChatTokenizer
     public int? BosId => Tokenizer.BosId;
 
     public IStreamingTextDecoder CreateStreamingDecoder() => Tokenizer.CreateStreamingDecoder();
+
+    public IReadOnlyList<byte[]?> TextTokenBytes => _textTokenBytes ??= BuildTextTokenBytes();
+
+    private byte[]?[]? _textTokenBytes;
+
+    private byte[]?[] BuildTextTokenBytes()
+    {
+        var table = new byte[]?[Tokenizer.VocabularySize];
+        for (int id = 0; id < table.Length; id++)
+        {
+            if (Tokenizer.IsSpecial(id) || Tokenizer.GetKind(id) == TokenKind.Unused) continue;
+            var bytes = Tokenizer.TokenBytes(id);
+            if (!bytes.IsEmpty) table[id] = bytes.ToArray();
+        }
+        return table;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Sampling;
+using DeepSeekV4.Engine.Sampling.Constraints;
 
 namespace DeepSeekV4.PowerShell.Commands;
 
@@ -8,6 +9,9 @@ namespace DeepSeekV4.PowerShell.Commands;
 /// Completes a prompt, or each piped string or file, with the session's model: one result object per input.
 /// Strings bind by value; FileInfo objects and anything with a PSPath or FullName bind by property name. A remote
 /// model gets up to -ThrottleLimit requests at once; the results still come out in input order.
+/// With -JsonSchema or -Json each output is one JSON document (constrained while it is generated); the result's
+/// Data note property holds it as PowerShell objects, and -AsObject writes those objects instead of the result,
+/// each with a PSSourceDocument note property naming its input.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "DSCompletion", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(DeepSeekV4.Engine.Inference.CompletionResult))]
@@ -17,10 +21,17 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
+    /// <summary>The note property -AsObject adds to each object: the input it came from (a path, or pipeline:N).</summary>
+    public const string SourceProperty = "PSSourceDocument";
+
+    /// <summary>The note property added to the result with JSON output: the parsed document (null when incomplete).</summary>
+    public const string DataProperty = "Data";
+
     private ISessionModel? _model;
     private OrderedRuns<DeepSeekV4.Engine.Inference.CompletionResult>? _concurrent;
     private bool _streamed;
     private SamplerSettings _sampling = new();
+    private JsonOutputFormat? _jsonOutput;
     private int _pipelineItem;
 
     [Parameter(Position = 0)]
@@ -100,6 +111,19 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; }
 
+    /// <summary>A JSON Schema (hashtable — [ordered] keeps the property order —, PSCustomObject, JSON string, or path of a .json file).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? JsonSchema { get; set; }
+
+    /// <summary>Any JSON object (no schema).</summary>
+    [Parameter]
+    public SwitchParameter Json { get; set; }
+
+    /// <summary>Writes the parsed JSON document instead of the result (implies -Json when no -JsonSchema is given).</summary>
+    [Parameter]
+    public SwitchParameter AsObject { get; set; }
+
     protected override void BeginProcessing()
     {
         _model = ResolveModel(Model);
@@ -117,10 +141,14 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
         try
         {
             _sampling.Validate();
+            if (JsonSchema != null && Json) throw new ArgumentException("give -JsonSchema or -Json, not both");
+            _jsonOutput = JsonSchema != null
+                ? JsonSchemaArgument.ToFormat(JsonSchema, SessionState.Path.GetUnresolvedProviderPathFromPSPath)
+                : Json || AsObject ? JsonOutputFormat.AnyObject : null;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(ErrorMapping.Record(e, null));
+            ThrowTerminatingError(ErrorMapping.Record(e, JsonSchema));
         }
     }
 
@@ -169,6 +197,7 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
             MaxTokens = MaxTokens,
             Stop = Stop,
             Sampling = _sampling,
+            JsonOutput = _jsonOutput,
         };
         var model = _model!;
         if (_concurrent != null)
@@ -182,7 +211,7 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
             var result = RunEngine((post, ct) => model.Complete(request, post, ct), e => OnEvent(e, source, progress));
             progress.RecordType = ProgressRecordType.Completed;
             WriteThrottledProgress(progress);
-            WriteResult(result);
+            WriteResult(result, source);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
@@ -210,7 +239,7 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
                 OnEvent(e.Event, (string)e.Tag!, null);
                 break;
             case OrderedResult<DeepSeekV4.Engine.Inference.CompletionResult> r:
-                WriteResult(r.Result);
+                WriteResult(r.Result, (string)r.Tag!);
                 break;
             case OrderedFailure<DeepSeekV4.Engine.Inference.CompletionResult> f:
                 _streamed = false;
@@ -239,10 +268,33 @@ public sealed class InvokeDSCompletionCommand : DSCmdlet
     }
 
     /// <summary>The result, after the line break that ends its streamed chunks.</summary>
-    private void WriteResult(DeepSeekV4.Engine.Inference.CompletionResult result)
+    private void WriteResult(DeepSeekV4.Engine.Inference.CompletionResult result, string source)
     {
         if (_streamed) WriteInformation(new HostInformationMessage { Message = "" }, ["PSHOST", "DSCompletion.Chunk"]);
         _streamed = false;
-        WriteObject(result);
+        if (_jsonOutput == null) WriteObject(result);
+        else WriteJsonResult(result, source);
+    }
+
+    private void WriteJsonResult(DeepSeekV4.Engine.Inference.CompletionResult result, string source)
+    {
+        object? data = result.Json is { } json ? JsonValueConversion.ToPowerShell(json, _jsonOutput!.Schema) : null;
+        if (!AsObject)
+        {
+            var wrapped = PSObject.AsPSObject(result);
+            wrapped.Properties.Add(new PSNoteProperty(DataProperty, data));
+            WriteObject(wrapped);
+            return;
+        }
+        if (result.JsonComplete != true)
+        {
+            var e = new InvalidDataException($"the JSON document for {source} is incomplete: generation ended with {result.FinishReason} after " +
+                $"{result.CompletionTokens} tokens (raise -MaxTokens, or drop -AsObject to see the text)");
+            WriteError(new ErrorRecord(e, "IncompleteJsonDocument", ErrorCategory.LimitsExceeded, source));
+            return;
+        }
+        var item = PSObject.AsPSObject(data!);
+        if (item.Properties[SourceProperty] == null) item.Properties.Add(new PSNoteProperty(SourceProperty, source));
+        WriteObject(item);
     }
 }

@@ -55,6 +55,25 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void JsonSchemaAddsTheMasksCostPerTokenAgainstGeneration()
+    {
+        string schema = Path.Combine(Directory.CreateTempSubdirectory("dsv4-bench-json-").FullName, "s.json");
+        File.WriteAllText(schema, """{"type":"object","properties":{"a":{"type":"string","maxLength":8},"n":{"type":"integer"}},"required":["a","n"]}""");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliRunner.Run(new BenchCommand(),
+            ["--model", FixturePaths.TinyModelF16, "-p", "4", "-n", "5", "--repetitions", "2", "--threads", "1", "--json", "--json-schema", schema], output, error);
+        Assert.True(code == 0, error.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(output.ToString());
+        var r = doc.RootElement;
+        Assert.Equal(10, r.GetProperty("json_mask_tokens").GetInt32());
+        Assert.True(r.GetProperty("json_mask_ms_per_token").GetDouble() > 0);
+        Assert.Equal(r.GetProperty("json_mask_ms_per_token").GetDouble() / (1e3 / r.GetProperty("tg_tokens_per_second").GetDouble()),
+            r.GetProperty("json_mask_share_of_tg").GetDouble(), 9);
+        Assert.Equal(2, CliRunner.Run(new BenchCommand(), ["--json-schema", schema, "--memory"], new StringWriter(), new StringWriter()));
+    }
+
+    [Fact]
     public void ProfileReportsEachTestsProductsByKindOfWeight()
     {
         var output = new StringWriter();

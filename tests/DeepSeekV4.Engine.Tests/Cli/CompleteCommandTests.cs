@@ -40,6 +40,37 @@ public class CompleteCommandTests
     }
 
     [Fact]
+    public void Json_schema_file_gives_parsed_documents_that_satisfy_it()
+    {
+        using var env = new ToyEnvironment();
+        string schema = env.NewFile("s.json", """{"type":"object","properties":{"n":{"type":"integer"},"ok":{"type":"boolean"}},"required":["n","ok"]}""");
+        string a = env.NewFile("a.txt", "first");
+        var (code, output, error) = Run(env.Registry, "--model", env.ModelPath, "--prompt", "Extract:", "--file", a, "--json-schema", schema, "--seed", "4");
+        Assert.True(code == 0, error);
+        var result = Assert.Single(JsonDocument.Parse(output).RootElement.EnumerateArray().ToList());
+        Assert.Equal("DocumentComplete", result.GetProperty("FinishReason").GetString());
+        Assert.True(result.GetProperty("JsonComplete").GetBoolean());
+        var doc = result.GetProperty("Json");
+        Assert.Equal(JsonValueKind.Number, doc.GetProperty("n").ValueKind);
+        Assert.True(doc.GetProperty("ok").ValueKind is JsonValueKind.True or JsonValueKind.False);
+        Assert.Equal(JsonDocument.Parse(result.GetProperty("Text").GetString()!).RootElement.GetProperty("n").GetInt64(), doc.GetProperty("n").GetInt64());
+    }
+
+    [Fact]
+    public void Json_flag_gives_an_object_and_a_refused_schema_names_the_keyword()
+    {
+        using var env = new ToyEnvironment();
+        var (code, output, error) = Run(env.Registry, "--model", env.ModelPath, "--prompt", "x", "--json", "--max-tokens", "80", "--seed", "2");
+        Assert.True(code == 0, error);
+        Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(output).RootElement[0].GetProperty("Json").ValueKind);
+        string bad = env.NewFile("bad.json", """{"type":"string","pattern":"^a$"}""");
+        var refused = Run(env.Registry, "--model", env.ModelPath, "--prompt", "x", "--json-schema", bad);
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("'pattern'", refused.Error);
+        Assert.Equal(2, Run(env.Registry, "--model", env.ModelPath, "--prompt", "x", "--json", "--json-schema", bad).Code);
+    }
+
+    [Fact]
     public void A_prompt_alone_gives_one_result()
     {
         using var env = new ToyEnvironment();

@@ -95,4 +95,25 @@ public sealed class RemoteParsingTests
         Assert.IsType<SystemChatMessage>(messages[0]);
         Assert.Equal("i\n\np", Assert.IsType<UserChatMessage>(messages[1]).Content[0].Text);
     }
+
+    [Fact]
+    public void Json_output_goes_as_response_format_with_the_schema_and_without_it_nothing_is_sent()
+    {
+        const string schema = """{"type":"object","properties":{"Urgency":{"enum":["low","high"]}},"required":["Urgency"]}""";
+        var request = new CompletionRequest { Prompt = "p", JsonOutput = Engine.Sampling.Constraints.JsonOutputFormat.FromSchema(schema) };
+        var json = System.Text.Json.JsonDocument.Parse(System.ClientModel.Primitives.ModelReaderWriter.Write(RemoteChatRequest.Options(request, 1)).ToString()).RootElement;
+        var format = json.GetProperty("response_format");
+        Assert.Equal("json_schema", format.GetProperty("type").GetString());
+        var sent = format.GetProperty("json_schema").GetProperty("schema");
+        Assert.Equal(["low", "high"], sent.GetProperty("properties").GetProperty("Urgency").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("Urgency", sent.GetProperty("required")[0].GetString());
+
+        var free = new CompletionRequest { Prompt = "p", JsonOutput = Engine.Sampling.Constraints.JsonOutputFormat.AnyObject };
+        var freeJson = System.Text.Json.JsonDocument.Parse(System.ClientModel.Primitives.ModelReaderWriter.Write(RemoteChatRequest.Options(free, 1)).ToString()).RootElement;
+        Assert.Equal("json_object", freeJson.GetProperty("response_format").GetProperty("type").GetString());
+
+        var plain = System.Text.Json.JsonDocument.Parse(System.ClientModel.Primitives.ModelReaderWriter.Write(
+            RemoteChatRequest.Options(new CompletionRequest { Prompt = "p" }, 1)).ToString()).RootElement;
+        Assert.False(plain.TryGetProperty("response_format", out _));
+    }
 }

@@ -87,6 +87,25 @@ public sealed class OpenAiServerTests : IClassFixture<OpenAiServerTests.Server>
     }
 
     [Fact]
+    public async Task Response_format_json_schema_gives_content_that_satisfies_the_schema()
+    {
+        var schema = new { type = "object", properties = new { n = new { type = "integer" }, ok = new { type = "boolean" } }, required = new[] { "n", "ok" } };
+        var body = new
+        {
+            messages = new object[] { new { role = "user", content = "Give me JSON" } },
+            max_tokens = 40,
+            seed = 3,
+            response_format = new { type = "json_schema", json_schema = new { name = "t", schema } },
+        };
+        var reply = await ReadJson(await _server.Client.PostAsync("v1/chat/completions", JsonBody(body)).WaitAsync(Timeout));
+        var choice = reply.GetProperty("choices")[0];
+        Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
+        var doc = JsonDocument.Parse(choice.GetProperty("message").GetProperty("content").GetString()!).RootElement;
+        Assert.Equal(JsonValueKind.Number, doc.GetProperty("n").ValueKind);
+        Assert.True(doc.GetProperty("ok").ValueKind is JsonValueKind.True or JsonValueKind.False);
+    }
+
+    [Fact]
     public async Task Models_lists_the_served_model_with_its_context()
     {
         var response = await _server.Client.GetAsync("v1/models").WaitAsync(Timeout);

@@ -35,6 +35,9 @@ public sealed class ByteTokenizer : IChatTokenizer
 
     public IStreamingTextDecoder CreateStreamingDecoder() => new Decoder();
 
+    public IReadOnlyList<byte[]?> TextTokenBytes { get; } =
+        [.. Enumerable.Range(0, VocabularySize).Select(id => id is >= 2 and < 258 ? new[] { (byte)(id - 2) } : null)];
+
     private sealed class Decoder : IStreamingTextDecoder
     {
         private readonly System.Text.Decoder _utf8 = new UTF8Encoding(false).GetDecoder();

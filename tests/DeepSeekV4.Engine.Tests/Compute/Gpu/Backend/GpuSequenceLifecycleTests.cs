@@ -28,7 +28,7 @@ public sealed class GpuSequenceLifecycleTests(GpuTinyModelFixture gpu, TinyModel
     [Fact]
     public void ChunkedPrefillMatchesOnePass()
     {
-        const int n = 40, chunk = 9;
+        const int n = 20, chunk = 7;
         int v = TinyReference.Vocab;
         var whole = new float[n * v];
         using (var s = gpu.Model.CreateSequence(256)) s.Forward(Tokens.AsSpan(0, n), whole, allLogits: true);
