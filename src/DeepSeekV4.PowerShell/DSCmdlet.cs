@@ -38,7 +38,7 @@ public abstract class DSCmdlet : PSCmdlet, IDisposable
         foreach (var e in run.Events())
         {
             if (e is WarningEvent warning) WriteWarning(warning.Message);
-            else if (e is VerboseEvent verbose) WriteVerbose(verbose.Message);
+            else if (e is DiagnosticEvent verbose) WriteVerbose(verbose.Message);
             else onEvent(e);
         }
         return run.Result;

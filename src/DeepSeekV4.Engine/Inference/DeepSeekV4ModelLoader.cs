@@ -38,7 +38,7 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
                 Numerics = options.Numerics,
                 Device = options.Device,
                 DeviceId = options.DeviceId,
-                OnDeviceChosen = message => onEvent?.Invoke(new VerboseEvent(message)),
+                OnDeviceChosen = message => onEvent?.Invoke(new DiagnosticEvent(message)),
             });
             foreach (var note in footprint.Description.Notes) onEvent?.Invoke(new WarningEvent($"{System.IO.Path.GetFileName(file.Path)}: {note}"));
             if (model.Mtp != null)

@@ -12,9 +12,6 @@ public sealed record PrefillProgressEvent(int Done, int Total) : EngineEvent;
 /// <summary>Something the user should know that did not stop the work (a host shows it as a warning).</summary>
 public sealed record WarningEvent(string Message) : EngineEvent;
 
-/// <summary>Detail for a host's verbose stream (e.g. which device a load chose and why).</summary>
-public sealed record VerboseEvent(string Message) : EngineEvent;
-
 /// <summary>A model load's progress: a stage name and units done out of total (bytes or tensors).</summary>
 public sealed record LoadProgressEvent(string Stage, long Done, long Total) : EngineEvent;
 
@@ -24,5 +21,5 @@ public sealed record LoadProgressEvent(string Stage, long Done, long Total) : En
 /// </summary>
 public sealed record PerplexityProgressEvent(int Run, int Runs, string Stage, int Done, int Total) : EngineEvent;
 
-/// <summary>A detail of how the work goes (a retry, a wait), for a host's verbose stream.</summary>
+/// <summary>A detail of how the work goes (a retry, a wait, the device a load chose and why), for a host's verbose stream.</summary>
 public sealed record DiagnosticEvent(string Message) : EngineEvent;
