@@ -43,6 +43,26 @@ public sealed class ConnectDSEndpointHostTests : IClassFixture<ConnectDSEndpoint
     }
 
     [Fact]
+    public void The_same_JsonSchema_AsObject_script_gives_the_same_objects_from_the_endpoint_as_in_process()
+    {
+        // The schema goes to the server as response_format; dsv4 serve constrains its decoding with it, so a seeded
+        // completion is the same document either way, and the cmdlet turns it into the same typed object.
+        _host.Run("Import-DSModel -LiteralPath $args[0] -Name local -ContextLength 512", PowerShellHost.TinyModelPath).Succeeded();
+        const string Script = """
+            $schema = [ordered]@{ type = 'object'; properties = [ordered]@{ Urgency = @{ enum = 'low', 'high' }; Minutes = @{ type = 'integer' } }; required = 'Urgency', 'Minutes' }
+            $input | Invoke-DSCompletion -Model $args[0] -Instruction 'Extract the fields' -JsonSchema $schema -AsObject -MaxTokens 40 -Seed 9
+            """;
+        var local = Assert.Single(_host.RunWithInput(Script, new[] { "Printer on fire." }, "local").Succeeded().Output);
+        var remote = Assert.Single(_host.RunWithInput(Script, new[] { "Printer on fire." }, "cluster").Succeeded().Output);
+        Assert.IsType<PSCustomObject>(remote.BaseObject);
+        Assert.Contains((string)remote.Properties["Urgency"].Value, new[] { "low", "high" });
+        Assert.True(remote.Properties["Minutes"].Value is int or long);
+        Assert.Equal((local.Properties["Urgency"].Value, Convert.ToInt64(local.Properties["Minutes"].Value)),
+            (remote.Properties["Urgency"].Value, Convert.ToInt64(remote.Properties["Minutes"].Value)));
+        Assert.Equal("pipeline:1", remote.Properties["PSSourceDocument"].Value);
+    }
+
+    [Fact]
     public void Streaming_writes_the_chunks_and_still_ends_with_the_result_object()
     {
         var run = _host.Run("Invoke-DSCompletion 'Hello' -Model cluster -Seed 3 -MaxTokens 8 -Stream").Succeeded();
