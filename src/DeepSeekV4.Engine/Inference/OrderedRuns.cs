@@ -52,7 +52,9 @@ public sealed class OrderedRuns<T> : IDisposable
         var item = new Item(_items.Count, tag);
         _items.Add(item);
         _running++;
-        item.Task = Task.Run(() =>
+        // A thread of its own (the work blocks on its request): up to the limit run at once even when the thread pool is
+        // busy or starved, instead of waiting for the pool to grow.
+        item.Task = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -66,7 +68,7 @@ public sealed class OrderedRuns<T> : IDisposable
             {
                 _signals.Add((item.Index, null, true));
             }
-        }, CancellationToken.None);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         while (_signals.TryTake(out var signal))
         {
             foreach (var output in Handle(signal)) yield return output;

@@ -24,7 +24,7 @@ public sealed class GpuCommandsTests : IDisposable
         Assert.True(code == 0, err);
         var files = Directory.GetFiles(_dir).Select(Path.GetFileName).Order().ToList();
         Assert.Contains("weight_product_q4_k.sm_80.ptx", files);
-        Assert.Equal(Engine.Compute.Gpu.GpuWeightKernels.All.Count, files.Count);
+        Assert.Equal(Engine.Compute.Gpu.GpuKernelCatalog.All.Select(k => k.Name).Distinct().Count(), files.Count);
         Assert.Contains(".target sm_80", File.ReadAllText(Path.Combine(_dir, "weight_product_iq2_xxs.sm_80.ptx")));
         Assert.Contains("weight_product_mxfp4", text);
         Assert.Contains(".entry Kernel_Run", text);
