@@ -56,6 +56,8 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
         if (options.MtpPath != null) options = options with { MtpPath = CanonicalMtp(options.MtpPath) };
         // The device is resolved first (Auto → a CUDA device or the CPU): the estimate counts its memory, and a model
         // loaded on one device is another entry than the same file on another.
+        // An asked device that is absent is refused here with the load's own message (not the estimate's).
+        if (options.Device is not (Compute.ComputeDevice.Cpu or Compute.ComputeDevice.Auto)) Compute.ModelComputeFactory.Resolve(options.Device, options.DeviceId, null);
         var (device, deviceBytes) = options.Device == Compute.ComputeDevice.Cpu ? ("cpu", 0L) : Compute.DeviceMemory.Resolve(options.Device, options.DeviceId, null);
         string key = Key(file, options, device);
         var estimate = Estimate(file, contextLength, format, device == "cpu" ? null : deviceBytes) with { Device = device };

@@ -42,6 +42,7 @@ public class ImportDeviceHostTests
         Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
         Assert.Contains("cuda:1", ErrorAssert.MessageOf(error));
         Assert.Contains("no CUDA", ErrorAssert.MessageOf(error));
+        Assert.DoesNotContain("-DeviceMemory", ErrorAssert.MessageOf(error));   // the estimate's advice, not a load's
         Assert.Empty(host.Run("Get-DSModel").Succeeded().Output);
     }
 
