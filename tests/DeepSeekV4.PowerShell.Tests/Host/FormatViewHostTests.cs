@@ -91,6 +91,7 @@ public class FormatViewHostTests(RenderedViewsFixture views) : IClassFixture<Ren
         string text = Render("Get-DSModel | Format-List");
         Assert.DoesNotContain("{", text);
         Assert.Contains("tensors", text);
+        Assert.Matches(@"(?m)^Device\s+: cpu\s*$", text);
     }
 
     [Fact]
