@@ -39,7 +39,9 @@ public static class SyntheticMetadata
 
         Add("general.architecture", Architecture);
         Add("general.name", $"{spec.Name} (random weights, {SyntheticWeightMixes.NameOf(mix)}, seed {seed})");
-        Add("general.alignment", 32u);
+        bool converter = mix == SyntheticWeightMix.Converter;
+        // llama.cpp's converter leaves the alignment at its default (32) without writing the key.
+        if (!converter) Add("general.alignment", 32u);
         Add("general.file_type", SyntheticWeightMixes.FileType(mix));
         if (mix is not (SyntheticWeightMix.F32 or SyntheticWeightMix.F16)) Add("general.quantization_version", 2u);
 
@@ -49,7 +51,6 @@ public static class SyntheticMetadata
         Arch("block_count", (uint)blocks);
         Arch("context_length", (uint)spec.ContextLength);
         Arch("embedding_length", (uint)spec.EmbeddingLength);
-        bool converter = mix == SyntheticWeightMix.Converter;
         if (!converter) Arch("vocab_size", (uint)spec.VocabularySize);
         Arch("attention.head_count", (uint)spec.HeadCount);
         Arch("attention.head_count_kv", 1u);
@@ -93,6 +94,8 @@ public static class SyntheticMetadata
         Arch("hyper_connection.sinkhorn_iterations", (uint)spec.SinkhornIterations);
         Arch("hyper_connection.epsilon", spec.HyperConnectionEpsilon);
         Arch("nextn_predict_layers", mtp ? 1u : 0u);
+        // The converter also writes the width of the hyper-connection streams (streams × hidden).
+        if (converter) Arch("embedding_length_out", (uint)(spec.HyperConnectionCount * spec.EmbeddingLength));
 
         Add("tokenizer.ggml.model", "gpt2");
         Add("tokenizer.ggml.pre", converter ? ConverterPreTokenizer : "deepseek-v3");
