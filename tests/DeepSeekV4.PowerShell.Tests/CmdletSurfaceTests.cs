@@ -137,6 +137,7 @@ public class CmdletSurfaceTests
             ["AvailableMemory"] = new("Int64", Aliases: ["DeviceMemory"]),
             ["Device"] = new("ComputeDevice"),
             ["DeviceId"] = new("Int32"),
+            ["MtpPath"] = new("String"),
         },
     };
 

@@ -23,7 +23,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "bench";
 
     public string Usage =>
-        "bench --model FILE [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile] [--numerics fast|reference] [--json-schema FILE] " + DeviceOption.Usage;
+        "bench --model FILE [--mtp FILE] [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile] [--numerics fast|reference] [--json-schema FILE] " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["json", "no-mmap", "memory", "profile"];
 
@@ -45,6 +45,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         int threads = args.Has("threads") ? Positive(args.GetInt("threads", 0), "threads") : 0;
         var jsonSchema = args.Get("json-schema") is { } schemaPath ? ReadSchema(schemaPath) : null;
         bool noMmap = args.Has("no-mmap");
+        string? mtpPath = args.Get("mtp");
         var (device, deviceId) = DeviceOption.Parse(args.Get("device"));
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option {(unused[0].Length == 1 ? "-" : "--")}{unused[0]}");
@@ -56,7 +57,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         var text = json ? null : output;
         // The model is measured first, so its peak memory does not include the bandwidth buffer.
         if (jsonSchema != null && modelPath == null) throw new CliUsageException("--json-schema needs --model (its vocabulary is masked)");
-        var result = modelPath == null ? null : RunModel(modelPath, options, threads, noMmap, (device, deviceId), jsonSchema, report, text);
+        var result = modelPath == null ? null : RunModel(modelPath, mtpPath, options, threads, noMmap, (device, deviceId), jsonSchema, report, text);
         int reportedThreads = threads > 0 ? threads : Environment.ProcessorCount;
 
         if (memory)
@@ -98,7 +99,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         }
     }
 
-    private static BenchmarkResult RunModel(string path, BenchmarkOptions options, int threads, bool noMmap, (Engine.Compute.ComputeDevice Device, int Id) placement,
+    private static BenchmarkResult RunModel(string path, string? mtpPath, BenchmarkOptions options, int threads, bool noMmap, (Engine.Compute.ComputeDevice Device, int Id) placement,
         Engine.Sampling.Constraints.JsonOutputFormat? jsonSchema, Dictionary<string, object?> report, TextWriter? text)
     {
         long weightBytesPerToken;
@@ -115,7 +116,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         var loadOptions = new ModelLoadOptions
         {
             Threads = threads, LoadMode = noMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, Numerics = options.Numerics,
-            Device = placement.Device, DeviceId = placement.Id,
+            Device = placement.Device, DeviceId = placement.Id, MtpPath = mtpPath,
         };
         var loadTime = Stopwatch.StartNew();
         using var loaded = DeepSeekV4ModelLoader.Instance.Load(path, loadOptions, null, CancellationToken.None);
@@ -128,9 +129,10 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["model_name"] = name;
         report["model_size_bytes"] = fileBytes;
         report["model_parameters"] = parameters;
+        report["mtp"] = loaded.Description.Mtp is { } mtp ? new { layout = mtp.Layout.ToString(), path = mtp.Path, tensors = mtp.TensorCount, bytes = mtp.Bytes } : null;
         report["threads"] = reportedThreads;
         report["mmap"] = !noMmap;
-        report["memory_locked"] = (loaded.Model as DeepSeekV4Model)?.File.IsMemoryLocked ?? false;
+        report["memory_locked"] = loaded.File?.IsMemoryLocked ?? false;
         report["kv_cache"] = options.KvCache.ToString().ToLowerInvariant();
         report["numerics"] = options.Numerics.ToString().ToLowerInvariant();
         report["device"] = loaded.Model.Device;

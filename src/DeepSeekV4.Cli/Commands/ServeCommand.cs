@@ -19,7 +19,7 @@ public sealed class ServeCommand(ModelRegistry? registry, CancellationToken stop
     public string Name => "serve";
 
     public string Usage => "serve --model FILE [--host 127.0.0.1] [--port 8080] [--api-key KEY] [--parallel N] [--queue N] [--name ID] " +
-                           "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--no-mmap] [--force] [--exit-with-stdin] " +
+                           "[--mtp FILE] [--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--no-mmap] [--force] [--exit-with-stdin] " +
                            NumericsOption.Usage;
 
     public IEnumerable<string> Flags => ["no-mmap", "force", "exit-with-stdin"];
@@ -43,6 +43,7 @@ public sealed class ServeCommand(ModelRegistry? registry, CancellationToken stop
                 Threads = args.GetInt("threads", 0),
                 LoadMode = args.Has("no-mmap") ? GgufLoadMode.InMemory : GgufLoadMode.Mapped,
                 Numerics = NumericsOption.Parse(args.Get("numerics")),
+                MtpPath = args.Get("mtp"),
             },
             Force = args.Has("force"),
         };

@@ -44,7 +44,7 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
             if (model.Mtp != null)
                 footprint = new DeepSeekV4Footprint(footprint.Description with { Mtp = model.Mtp }, footprint.Config,
                     DeepSeekV4ModelOptions.Default.MaxBatchTokens, DeepSeekV4ModelOptions.Default.TruncationSlack);
-            var loaded = new LoadedModel(new OwningModel(model, file), tokenizer, footprint);
+            var loaded = new LoadedModel(new OwningModel(model, file), tokenizer, footprint) { File = file };
             if (options.WarmUp)
             {
                 onEvent?.Invoke(new LoadProgressEvent("warming up", 2, 3));

@@ -9,6 +9,9 @@ public sealed class LoadedModel(ILanguageModel model, IChatTokenizer tokenizer, 
 
     public IModelFootprint Footprint { get; } = footprint;
 
+    /// <summary>The GGUF the weights are read from, when the loader keeps one open (whether it is locked in memory, …).</summary>
+    public Gguf.GgufFile? File { get; init; }
+
     public ModelDescription Description => Footprint.Description;
 
     public void Dispose() => Model.Dispose();

@@ -32,14 +32,18 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
     /// The memory estimate for <paramref name="path"/> without loading it; weights already held by this process
     /// are not counted again.
     /// </summary>
-    public MemoryEstimate Estimate(string path, int? contextLength, KvCacheFormat format, long? availableBytes = null)
+    /// <remarks>A separate MTP file (<paramref name="mtpPath"/>) adds its tensors' bytes as one "MTP file" component.</remarks>
+    public MemoryEstimate Estimate(string path, int? contextLength, KvCacheFormat format, long? availableBytes = null, string? mtpPath = null)
     {
         string key = Canonical(path);
         var footprint = loader.Inspect(key);
         bool resident;
         lock (_entries) resident = _entries.ContainsKey(key);
-        return MemoryEstimate.Create(System.IO.Path.GetFileName(key), footprint, DefaultContext(footprint, contextLength), format,
+        var estimate = MemoryEstimate.Create(System.IO.Path.GetFileName(key), footprint, DefaultContext(footprint, contextLength), format,
             availableBytes ?? _availableMemory(), resident);
+        if (mtpPath == null) return estimate;
+        using var mtp = Gguf.GgufFile.Open(CanonicalMtp(mtpPath));
+        return estimate with { Weights = [.. estimate.Weights, new MemoryComponent("MTP file", mtp.Tensors.Sum(t => t.ByteSize))] };
     }
 
     /// <summary>
@@ -60,7 +64,7 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
         if (options.Device is not (Compute.ComputeDevice.Cpu or Compute.ComputeDevice.Auto)) Compute.ModelComputeFactory.Resolve(options.Device, options.DeviceId, null);
         var (device, deviceBytes) = options.Device == Compute.ComputeDevice.Cpu ? ("cpu", 0L) : Compute.DeviceMemory.Resolve(options.Device, options.DeviceId, null);
         string key = Key(file, options, device);
-        var estimate = Estimate(file, contextLength, format, device == "cpu" ? null : deviceBytes) with { Device = device };
+        var estimate = Estimate(file, contextLength, format, device == "cpu" ? null : deviceBytes, options.MtpPath) with { Device = device };
         if (!estimate.Fits && !force) throw new ModelDoesNotFitException(estimate);
         while (true)
         {

@@ -55,6 +55,11 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
     [Parameter]
     public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
 
+    /// <summary>A separate MTP file (llama.cpp's mtp-*.gguf or ds4's), whose weights the estimate adds.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MtpPath { get; set; }
+
     [Parameter]
     [ValidateRange(0, 1024)]
     public int DeviceId { get; set; }
@@ -63,6 +68,8 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
 
     protected override void BeginProcessing()
     {
+        if (ParameterSetName == BuiltInSet && MtpPath != null)
+            ThrowTerminatingError(ErrorMapping.Record(new ArgumentException("-MtpPath adds a separate MTP file to a GGUF model's estimate; a built-in configuration (-Name) has none"), MtpPath));
         try
         {
             _memory = DeviceMemory.Resolve(Device, DeviceId, _available);
@@ -91,7 +98,8 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
         {
             try
             {
-                WriteObject(Session.Registry.Estimate(file, _contextLength, KvCacheType, _memory.Bytes) with { Device = _memory.Id });
+                string? mtp = MtpPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(MtpPath);
+                WriteObject(Session.Registry.Estimate(file, _contextLength, KvCacheType, _memory.Bytes, mtp) with { Device = _memory.Id });
             }
             catch (Exception e) when (e is not PipelineStoppedException)
             {

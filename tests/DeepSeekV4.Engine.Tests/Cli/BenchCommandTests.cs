@@ -46,6 +46,9 @@ public class BenchCommandTests
         Assert.Equal(1, r.GetProperty("threads").GetInt32());
         Assert.Equal("f16", r.GetProperty("kv_cache").GetString());
         Assert.False(r.GetProperty("mmap").GetBoolean());
+        // Whether the read-in weights are locked is the OS's answer, the same as for the file opened the same way here.
+        using (var direct = Engine.Gguf.GgufFile.Open(FixturePaths.TinyModelF16, Engine.Gguf.GgufLoadMode.InMemory))
+            Assert.Equal(direct.IsMemoryLocked, r.GetProperty("memory_locked").GetBoolean());
         Assert.Equal(2, Samples("pp_samples").Length);
         Assert.Equal(Samples("pp_samples").Average(), D("pp_tokens_per_second"), 9);
         Assert.Equal(Samples("tg_samples").Average(), D("tg_tokens_per_second"), 9);

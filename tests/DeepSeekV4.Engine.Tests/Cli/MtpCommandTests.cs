@@ -46,4 +46,30 @@ public sealed class MtpCommandTests : IDisposable
             if (r.Code != 0) throw new InvalidOperationException(r.Err);
         });
     }
+
+    [Fact]
+    public void BenchBindsTheMtpFileAndReportsIt()
+    {
+        string plain = Path.Combine(_dir, "plain.gguf"), mtp = Path.Combine(_dir, "mtp-plain.gguf");
+        Assert.Equal(0, CliHarness.Run(new MakeModelCommand(), "--preset", "tiny", "--layers", "3", "--experts", "8", "--weights", "f32", "--out", plain, "--mtp-file", mtp).Code);
+        int tensors;
+        using (var model = DeepSeekV4Model.Load(plain, new DeepSeekV4ModelOptions { MtpPath = mtp })) tensors = model.Mtp!.TensorCount;
+
+        var run = CliHarness.Run(new BenchCommand(), "--model", plain, "--mtp", mtp, "-p", "4", "-n", "2", "--repetitions", "1", "--threads", "1", "--json");
+        Assert.True(run.Code == 0, run.Err);
+        var report = System.Text.Json.JsonDocument.Parse(run.Out).RootElement.GetProperty("mtp");
+        Assert.Equal("LlamaCppFile", report.GetProperty("layout").GetString());
+        Assert.Equal(tensors, report.GetProperty("tensors").GetInt32());
+        Assert.Equal(Path.GetFullPath(mtp), report.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public void ServeRefusesAMissingMtpFileNamingIt()
+    {
+        string plain = Path.Combine(_dir, "plain.gguf"), missing = Path.Combine(_dir, "mtp-none.gguf");
+        Assert.Equal(0, CliHarness.Run(new MakeModelCommand(), "--preset", "tiny", "--layers", "3", "--experts", "8", "--weights", "f32", "--out", plain).Code);
+        var run = CliHarness.Run(new ServeCommand(), "--model", plain, "--mtp", missing, "--port", "0", "--context-length", "256", "--threads", "1");
+        Assert.NotEqual(0, run.Code);
+        Assert.Contains("mtp-none.gguf", run.Err);
+    }
 }

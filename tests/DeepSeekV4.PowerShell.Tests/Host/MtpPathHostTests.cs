@@ -49,4 +49,28 @@ public class MtpPathHostTests
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidType, error.CategoryInfo.Category);
         Assert.Empty(host.Run("Get-DSModel").Succeeded().Output);
     }
+
+    [Fact]
+    public void The_memory_estimate_counts_a_separate_mtp_files_weights_as_the_binding_reports_them()
+    {
+        using var dir = new TempDirectory();
+        string model = WriteModel(dir, "m.gguf", 8, "mtp-m.gguf");
+        using var host = new PowerShellHost();
+        var plain = Assert.Single(host.Run("Get-DSMemoryEstimate -LiteralPath $args[0] -ContextLength 256", model).Succeeded().Objects<MemoryEstimate>());
+        var withMtp = Assert.Single(host.Run("Set-Location $args[1]; Get-DSMemoryEstimate -LiteralPath $args[0] -ContextLength 256 -MtpPath ./mtp-m.gguf", model, dir.Path)
+            .Succeeded().Objects<MemoryEstimate>());
+        var bound = Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -MtpPath $args[1] -PassThru", model, dir.File("mtp-m.gguf")).Succeeded().Objects<ModelInfo>());
+
+        Assert.Equal(bound.Mtp!.Bytes, withMtp.WeightBytes - plain.WeightBytes);
+        Assert.Equal("MTP file", withMtp.Weights[^1].Name);
+        Assert.Equal(plain.KvCacheBytes, withMtp.KvCacheBytes);
+    }
+
+    [Fact]
+    public void An_mtp_path_with_a_built_in_configuration_is_refused()
+    {
+        using var host = new PowerShellHost();
+        var run = host.Run("Get-DSMemoryEstimate -Name V4-Flash -MtpPath ./x.gguf");
+        Assert.Contains("-MtpPath", Assert.Single(run.Errors).ToString());
+    }
 }
