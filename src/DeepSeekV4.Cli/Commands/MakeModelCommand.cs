@@ -18,7 +18,7 @@ public sealed class MakeModelCommand : ICliCommand, IFlagDeclaringCommand
 
     public string Usage =>
         "make-model --preset tiny|flash|pro|bench [--layers N] [--experts N] [--weights f32|f16|q8_0|q4_k|iq2_xxs-experts|ds4-q2|ds4-q4|converter] [--seed S] " +
-        "[--split-max-tensors N|--split-max-size N(M|G)] [--no-tensor-first-split] [--mtp] [--mtp-file FILE] --out FILE";
+        "[--split-max-tensors N|--split-max-size N(M|G)] [--no-tensor-first-split] [--mtp] [--mtp-file FILE [--mtp-layout llama|ds4]] --out FILE";
 
     public int Run(CliArguments args, TextWriter output)
     {
@@ -37,6 +37,13 @@ public sealed class MakeModelCommand : ICliCommand, IFlagDeclaringCommand
         var split = GgufSplitArguments.Parse(args);
         bool mtp = args.Has("mtp");
         string? mtpFile = args.Get("mtp-file");
+        var mtpLayout = args.Get("mtp-layout") switch
+        {
+            null or "llama" => MtpLayout.LlamaCppFile,
+            "ds4" => MtpLayout.Ds4File,
+            var other => throw new CliUsageException($"--mtp-layout: expected llama or ds4, got '{other}'"),
+        };
+        if (args.Get("mtp-layout") != null && mtpFile == null) throw new CliUsageException("--mtp-layout needs --mtp-file");
         var unused = args.Unused().ToList();
         if (unused.Count > 0) throw new CliUsageException($"unknown option --{unused[0]}");
 
@@ -54,9 +61,10 @@ public sealed class MakeModelCommand : ICliCommand, IFlagDeclaringCommand
         foreach (var file in summary.Files) output.WriteLine($"wrote {file}");
         if (mtpFile != null)
         {
-            // llama.cpp's separate MTP file for this model (blk.N.*, blk.N.nextn.*, its own head as output_hc_*).
-            var mtpSummary = SyntheticModelWriter.WriteMtpFile(mtpFile, spec, weights, seed, MtpLayout.LlamaCppFile);
-            output.WriteLine($"wrote {mtpSummary.Path} (MTP block blk.{spec.LayerCount}: {mtpSummary.TensorCount} tensors, {mtpSummary.FileBytes:N0} bytes)");
+            // llama.cpp's separate MTP file (blk.N.*, blk.N.nextn.*, its own head as output_hc_*) or ds4's (mtp.0.*).
+            var mtpSummary = SyntheticModelWriter.WriteMtpFile(mtpFile, spec, weights, seed, mtpLayout);
+            string block = mtpLayout == MtpLayout.Ds4File ? "mtp.0" : $"blk.{spec.LayerCount}";
+            output.WriteLine($"wrote {mtpSummary.Path} (MTP block {block}: {mtpSummary.TensorCount} tensors, {mtpSummary.FileBytes:N0} bytes)");
         }
         output.WriteLine($"  preset {preset.ToString().ToLowerInvariant()}: {spec.LayerCount} layers (compress ratios {string.Join(",", spec.CompressRatios)}), " +
                          $"dim {spec.EmbeddingLength}, {spec.HeadCount} heads of {spec.HeadSize}, {spec.ExpertCount} experts " +

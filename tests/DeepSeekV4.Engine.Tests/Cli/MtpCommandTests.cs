@@ -72,4 +72,17 @@ public sealed class MtpCommandTests : IDisposable
         Assert.NotEqual(0, run.Code);
         Assert.Contains("mtp-none.gguf", run.Err);
     }
+
+    [Fact]
+    public void MakeModelWritesDs4sMtpFileWhichBindsAsDs4s()
+    {
+        string plain = Path.Combine(_dir, "plain.gguf"), mtp = Path.Combine(_dir, "ds4-mtp.gguf");
+        var run = CliHarness.Run(new MakeModelCommand(), "--preset", "tiny", "--layers", "3", "--experts", "8", "--weights", "ds4-q4", "--out", plain, "--mtp-file", mtp, "--mtp-layout", "ds4");
+        Assert.True(run.Code == 0, run.Err);
+        using (var file = Engine.Gguf.GgufFile.Open(mtp))
+            Assert.All(file.Tensors, t => Assert.StartsWith("mtp.0.", t.Name));
+        using var model = DeepSeekV4Model.Load(plain, new DeepSeekV4ModelOptions { MtpPath = mtp });
+        Assert.Equal(MtpLayout.Ds4File, model.Mtp!.Layout);
+        Assert.Equal(2, CliHarness.Run(new MakeModelCommand(), "--preset", "tiny", "--out", Path.Combine(_dir, "x.gguf"), "--mtp-layout", "ds4").Code);
+    }
 }
