@@ -62,18 +62,17 @@ public sealed class GpuAccelerator
     /// <summary>Uploads a [rows × cols] weight of <paramref name="type"/> as its raw ggml blocks (rows packed, row after row).</summary>
     public GpuWeightMatrix Upload(GgmlType type, int rows, int cols, ReadOnlySpan<byte> blocks)
     {
-        long rowBytes = CheckBlocks(type, 1, rows, cols, blocks.Length);
-        return new GpuWeightMatrix(this, type, rows, cols, rowBytes, UploadBytes(blocks));
+        return UploadExperts(type, 1, rows, cols, blocks);
     }
 
     /// <summary>
     /// Uploads <paramref name="experts"/> stacked [rows × cols] weights of <paramref name="type"/> (a layer's routed
     /// experts: expert after expert, each row after row) as their raw ggml blocks, for the expert products.
     /// </summary>
-    public GpuExpertMatrix UploadExperts(GgmlType type, int experts, int rows, int cols, ReadOnlySpan<byte> blocks)
+    public GpuWeightMatrix UploadExperts(GgmlType type, int experts, int rows, int cols, ReadOnlySpan<byte> blocks)
     {
         long rowBytes = CheckBlocks(type, experts, rows, cols, blocks.Length);
-        return new GpuExpertMatrix(this, type, experts, rows, cols, rowBytes, UploadBytes(blocks));
+        return new GpuWeightMatrix(this, type, experts, rows, cols, rowBytes, UploadBytes(blocks));
     }
 
     /// <summary>The bytes of a row, after checking the type has a kernel and the blocks fill <paramref name="matrices"/> [rows × cols] matrices exactly.</summary>

@@ -311,7 +311,7 @@ public sealed class GpuModelOps(GpuAccelerator gpu)
     /// The grouped expert product: y[s·rows + r] = W_{chosen[s]}[r, :] · x[s / inputDivisor] for slots s &lt; slots
     /// (inputDivisor k: gate/up read their token's row; 1: down reads the slot's own row).
     /// </summary>
-    public void ExpertProduct(GpuExpertMatrix weights, ArrayView<int> chosen, int slots, ArrayView<float> x, int inputDivisor, ArrayView<float> y)
+    public void ExpertProduct(GpuWeightMatrix weights, ArrayView<int> chosen, int slots, ArrayView<float> x, int inputDivisor, ArrayView<float> y)
     {
         CheckOwner(weights.Accelerator, "the experts");
         Positive(slots, "slots");
@@ -352,7 +352,7 @@ public sealed class GpuModelOps(GpuAccelerator gpu)
     /// the experts of <paramref name="weights"/>), so that each expert row is read once per four of its slots instead of once
     /// per slot. For a few slots (decode) the plain <see cref="ExpertProduct"/> launches fewer warps.
     /// </summary>
-    public void ExpertProductGrouped(GpuExpertMatrix weights, ArrayView<int> groups, int slots, ArrayView<float> x, int inputDivisor, ArrayView<float> y)
+    public void ExpertProductGrouped(GpuWeightMatrix weights, ArrayView<int> groups, int slots, ArrayView<float> x, int inputDivisor, ArrayView<float> y)
     {
         CheckOwner(weights.Accelerator, "the experts");
         Positive(slots, "slots");
@@ -365,7 +365,7 @@ public sealed class GpuModelOps(GpuAccelerator gpu)
             (long)(weights.Experts + 1) * weights.Rows, (k, config) => k(config, Accelerator.Tables, weights.Buffer.View, groups, x, y, shape));
     }
 
-    private static ExpertProductShape ExpertShape(GpuExpertMatrix weights, int slots, int inputDivisor, ArrayView<float> x, ArrayView<float> y)
+    private static ExpertProductShape ExpertShape(GpuWeightMatrix weights, int slots, int inputDivisor, ArrayView<float> x, ArrayView<float> y)
     {
         int inputs = (slots + inputDivisor - 1) / inputDivisor;
         Holds(x, (long)inputs * weights.Cols, "x", $"{inputs} input rows × {weights.Cols}");

@@ -4,13 +4,18 @@ using ILGPU.Runtime;
 
 namespace DeepSeekV4.Engine.Compute.Gpu;
 
-/// <summary>A [rows × cols] weight on an accelerator, kept as its raw ggml blocks (never expanded to float32).</summary>
+/// <summary>
+/// <see cref="Experts"/> stacked [rows × cols] weights on an accelerator, kept as their raw ggml blocks (never expanded
+/// to float32): one for a plain weight, a layer's routed experts for ggml's [cols, rows, experts] tensor. Expert e's
+/// row r starts at e·ExpertBytes + r·RowBytes.
+/// </summary>
 public sealed class GpuWeightMatrix : IDisposable
 {
-    internal GpuWeightMatrix(GpuAccelerator accelerator, GgmlType type, int rows, int cols, long rowBytes, MemoryBuffer1D<byte, Stride1D.Dense> buffer)
+    internal GpuWeightMatrix(GpuAccelerator accelerator, GgmlType type, int experts, int rows, int cols, long rowBytes, MemoryBuffer1D<byte, Stride1D.Dense> buffer)
     {
         Accelerator = accelerator;
         Type = type;
+        Experts = experts;
         Rows = rows;
         Cols = cols;
         RowBytes = rowBytes;
@@ -19,10 +24,12 @@ public sealed class GpuWeightMatrix : IDisposable
 
     public GpuAccelerator Accelerator { get; }
     public GgmlType Type { get; }
+    public int Experts { get; }
     public int Rows { get; }
     public int Cols { get; }
     public long RowBytes { get; }
-    public long Bytes => Rows * RowBytes;
+    public long ExpertBytes => Rows * RowBytes;
+    public long Bytes => Experts * ExpertBytes;
     internal MemoryBuffer1D<byte, Stride1D.Dense> Buffer { get; }
 
     public void Dispose() => Buffer.Dispose();

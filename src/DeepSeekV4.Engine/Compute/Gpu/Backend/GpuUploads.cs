@@ -35,9 +35,9 @@ internal sealed class GpuUploads(GpuAccelerator gpu) : IDisposable
     }
 
     /// <summary>The routed experts whose per-expert views are <paramref name="experts"/> (slices of one stacked tensor), as one stack.</summary>
-    public unsafe GpuExpertMatrix Experts(TensorView[] experts)
+    public unsafe GpuWeightMatrix Experts(TensorView[] experts)
     {
-        if (_byHost.TryGetValue(experts, out var held)) return (GpuExpertMatrix)held;
+        if (_byHost.TryGetValue(experts, out var held)) return (GpuWeightMatrix)held;
         var first = experts[0];
         for (int e = 1; e < experts.Length; e++)
             if (experts[e].Address != first.Address + e * first.ByteSize)
