@@ -60,20 +60,32 @@ public sealed class GpuAccelerator
     internal WeightTables Tables { get; }
 
     /// <summary>Uploads a [rows × cols] weight of <paramref name="type"/> as its raw ggml blocks (rows packed, row after row).</summary>
-    public GpuWeightMatrix Upload(GgmlType type, int rows, int cols, ReadOnlySpan<byte> blocks)
+    public unsafe GpuWeightMatrix Upload(GgmlType type, int rows, int cols, ReadOnlySpan<byte> blocks)
     {
-        return UploadExperts(type, 1, rows, cols, blocks);
+        fixed (byte* address = blocks) return UploadExperts(type, 1, rows, cols, address, blocks.Length);
     }
 
     /// <summary>
     /// Uploads <paramref name="experts"/> stacked [rows × cols] weights of <paramref name="type"/> (a layer's routed
     /// experts: expert after expert, each row after row) as their raw ggml blocks, for the expert products.
     /// </summary>
-    public GpuWeightMatrix UploadExperts(GgmlType type, int experts, int rows, int cols, ReadOnlySpan<byte> blocks)
+    public unsafe GpuWeightMatrix UploadExperts(GgmlType type, int experts, int rows, int cols, ReadOnlySpan<byte> blocks)
     {
-        long rowBytes = CheckBlocks(type, experts, rows, cols, blocks.Length);
-        return new GpuWeightMatrix(this, type, experts, rows, cols, rowBytes, UploadBytes(blocks));
+        fixed (byte* address = blocks) return UploadExperts(type, experts, rows, cols, address, blocks.Length);
     }
+
+    /// <summary>
+    /// As <see cref="UploadExperts(GgmlType, int, int, int, ReadOnlySpan{byte})"/> from <paramref name="bytes"/> bytes at
+    /// <paramref name="address"/> (a mapped GGUF), which may exceed a span's 2 GiB: V4-Flash's Q8_0 expert stacks are 2.3 GB.
+    /// </summary>
+    public unsafe GpuWeightMatrix UploadExperts(GgmlType type, int experts, int rows, int cols, byte* address, long bytes, int chunkBytes = UploadChunkBytes)
+    {
+        long rowBytes = CheckBlocks(type, experts, rows, cols, bytes);
+        return new GpuWeightMatrix(this, type, experts, rows, cols, rowBytes, UploadBytes(address, bytes, chunkBytes));
+    }
+
+    /// <summary>The most bytes copied to the device in one call (a span's length is an int).</summary>
+    public const int UploadChunkBytes = 1 << 30;
 
     /// <summary>The bytes of a row, after checking the type has a kernel and the blocks fill <paramref name="matrices"/> [rows × cols] matrices exactly.</summary>
     private static long CheckBlocks(GgmlType type, int matrices, int rows, int cols, long bytes)
@@ -95,13 +107,19 @@ public sealed class GpuAccelerator
         return rowBytes;
     }
 
-    private MemoryBuffer1D<byte, Stride1D.Dense> UploadBytes(ReadOnlySpan<byte> blocks)
+    private unsafe MemoryBuffer1D<byte, Stride1D.Dense> UploadBytes(byte* address, long length, int chunkBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkBytes);
         lock (_gate)
         {
             Accelerator.Bind();
-            var buffer = Accelerator.Allocate1D<byte>(blocks.Length);
-            buffer.View.CopyFromCPU(Accelerator.DefaultStream, in blocks);
+            var buffer = Accelerator.Allocate1D<byte>(length);
+            for (long offset = 0; offset < length; offset += chunkBytes)
+            {
+                int count = (int)Math.Min(chunkBytes, length - offset);
+                var chunk = new ReadOnlySpan<byte>(address + offset, count);
+                buffer.View.SubView(offset, count).CopyFromCPU(Accelerator.DefaultStream, in chunk);
+            }
             return buffer;
         }
     }

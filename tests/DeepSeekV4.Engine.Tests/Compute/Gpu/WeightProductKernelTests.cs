@@ -101,4 +101,27 @@ public sealed class WeightProductKernelTests
         Assert.All(result[..rows], v => Assert.Equal(0f, v));
         Assert.All(result[rows..], v => Assert.True(float.IsNaN(v)));
     }
+
+    /// <summary>
+    /// Large tensors are copied to the device in chunks (a span holds at most 2 GiB); with chunks of 100 bytes, which
+    /// cut blocks and rows anywhere, the device holds the same bytes and the product is the one-copy upload's, bit for bit.
+    /// </summary>
+    [Fact]
+    public unsafe void AnUploadInChunksGivesTheSameProductAsOneCopy()
+    {
+        var gpu = GpuDevices.Get(GpuDeviceKind.Simulator);
+        const int experts = 3, rows = 7, cols = 64;
+        var blocks = new byte[experts * rows * GgmlTypeInfo.Of(GgmlType.Q4_K).RowBytes(cols * 4)];
+        SyntheticBlocks.Fill(GgmlType.Q4_K, blocks, new Random(11));
+        using var whole = gpu.UploadExperts(GgmlType.Q4_K, experts, rows, cols * 4, blocks);
+        GpuWeightMatrix chunked;
+        fixed (byte* address = blocks) chunked = gpu.UploadExperts(GgmlType.Q4_K, experts, rows, cols * 4, address, blocks.Length, chunkBytes: 100);
+        using (chunked)
+        {
+            Assert.Equal(blocks, chunked.Buffer.GetAsArray1D());
+            var x = Enumerable.Range(0, cols * 4).Select(i => MathF.Sin(i)).ToArray();
+            using var one = gpu.UploadExperts(GgmlType.Q4_K, 1, rows, cols * 4, blocks.AsSpan(0, (int)whole.ExpertBytes));
+            Assert.Equal(gpu.Multiply(one, x, 1), gpu.Multiply(chunked, x, 1));
+        }
+    }
 }

@@ -25,7 +25,7 @@ internal sealed class GpuUploads(GpuAccelerator gpu) : IDisposable
         GpuWeightMatrix matrix;
         try
         {
-            matrix = Gpu.Upload(view.Type, checked((int)view.RowCount), view.RowLength, new ReadOnlySpan<byte>((void*)view.Address, checked((int)view.ByteSize)));
+            matrix = Gpu.UploadExperts(view.Type, 1, checked((int)view.RowCount), view.RowLength, (byte*)view.Address, view.ByteSize);
         }
         catch (NotSupportedException e)
         {
@@ -43,8 +43,7 @@ internal sealed class GpuUploads(GpuAccelerator gpu) : IDisposable
             if (experts[e].Address != first.Address + e * first.ByteSize)
                 throw new InvalidOperationException($"{first.Name}: the experts are not one contiguous stack");
         long bytes = first.ByteSize * experts.Length;
-        var stack = Gpu.UploadExperts(first.Type, experts.Length, checked((int)first.RowCount), first.RowLength,
-            new ReadOnlySpan<byte>((void*)first.Address, checked((int)bytes)));
+        var stack = Gpu.UploadExperts(first.Type, experts.Length, checked((int)first.RowCount), first.RowLength, (byte*)first.Address, bytes);
         return Keep(experts, stack, stack.Bytes);
     }
 
