@@ -7,7 +7,7 @@ namespace DeepSeekV4.Cli;
 public static class CliModelImport
 {
     public static SessionModel Import(InferenceSession session, string path, string? name = null, int? contextLength = null,
-        KvCacheFormat format = KvCacheFormat.Native, ModelLoadOptions? options = null, bool force = false)
+        KvCacheFormat? format = null, ModelLoadOptions? options = null, bool force = false)
     {
         try
         {

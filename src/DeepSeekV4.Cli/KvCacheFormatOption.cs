@@ -24,6 +24,9 @@ public static class KvCacheFormatOption
     public static KvCacheFormat Parse(string text, string option = "kv-cache") =>
         TryParse(text, out var f) ? f : throw new CliUsageException($"--{option} expects one of {Names}; got '{text}'");
 
+    /// <summary>The format named, or null when the option is absent (the engine then takes the numerics' own format).</summary>
+    public static KvCacheFormat? ParseOptional(string? text, string option = "kv-cache") => text is null ? null : Parse(text, option);
+
     /// <summary>A comma-separated list of formats (at least one; duplicates kept once).</summary>
     public static IReadOnlyList<KvCacheFormat> ParseList(string text, string option = "kv-cache") =>
         [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } parts

@@ -23,7 +23,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "bench";
 
     public string Usage =>
-        "bench --model FILE [--mtp FILE] [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile] [--numerics fast|reference] [--json-schema FILE] " + DeviceOption.Usage;
+        "bench --model FILE [--mtp FILE] [-p 512] [-n 128] [--threads N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--repetitions R] [--no-mmap] [--json] [--memory] [--profile] [--json-schema FILE] " + NumericsOption.Usage + " " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["json", "no-mmap", "memory", "profile"];
 
@@ -38,7 +38,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
             PromptTokens = NonNegative(args.GetInt("p", 512), "p"),
             GenerateTokens = NonNegative(args.GetInt("n", 128), "n"),
             Repetitions = Positive(args.GetInt("repetitions", 5), "repetitions"),
-            KvCache = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native"),
+            KvCache = KvCacheFormatOption.ParseOptional(args.Get("kv-cache")),
             Numerics = NumericsOption.Parse(args.Get("numerics")),
             Profile = args.Has("profile"),
         };
@@ -133,7 +133,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         report["threads"] = reportedThreads;
         report["mmap"] = !noMmap;
         report["memory_locked"] = loaded.File?.IsMemoryLocked ?? false;
-        report["kv_cache"] = options.KvCache.ToString().ToLowerInvariant();
+        report["kv_cache"] = options.KvCacheUsed.ToString().ToLowerInvariant();
         report["numerics"] = options.Numerics.ToString().ToLowerInvariant();
         report["device"] = loaded.Model.Device;
         report["n_prompt"] = options.PromptTokens;
@@ -164,7 +164,7 @@ public sealed class BenchCommand : ICliCommand, IFlagDeclaringCommand
         }
 
         if (text == null) return result;
-        string kv = options.KvCache.ToString().ToLowerInvariant();
+        string kv = options.KvCacheUsed.ToString().ToLowerInvariant();
         text.WriteLine($"| model | size | params | threads | mmap | kv | test | t/s |");
         text.WriteLine($"| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |");
         string prefix = $"| {name} | {fileBytes / (double)(1L << 30):F2} GiB | {(parameters >= 1e9 ? $"{parameters / 1e9:F2} B" : $"{parameters / 1e6:F2} M")} | {reportedThreads} | {(noMmap ? "no" : "yes")} | {kv} |";

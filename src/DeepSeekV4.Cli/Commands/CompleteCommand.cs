@@ -32,7 +32,7 @@ public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFla
 
     public string Usage => "complete --model FILE [--mtp FILE] --prompt TEXT [--file PATH]... [--system TEXT] [--max-tokens N] [--temperature T] " +
                            "[--top-p P] [--top-k K] [--min-p P] [--repeat-penalty R] [--seed S] [--stop TEXT]... [--think] [--json-schema FILE | --json] " +
-                           "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--force] [--numerics fast|reference] " + DeviceOption.Usage;
+                           "[--context-length N|128K|1M] [--kv-cache native|f32|f16|bf16|q8_0|q4_0] [--threads N] [--force] " + NumericsOption.Usage + " " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["think", "force", "json"];
 
@@ -65,7 +65,7 @@ public sealed class CompleteCommand(ModelRegistry? registry) : ICliCommand, IFla
         };
         template.Sampling.Validate();
         int? contextLength = args.Get("context-length") is { } c ? ParseTokens(c) : null;
-        var format = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native");
+        var format = KvCacheFormatOption.ParseOptional(args.Get("kv-cache"));
         var options = new ModelLoadOptions { Threads = args.GetInt("threads", 0), MtpPath = args.Get("mtp"), Numerics = NumericsOption.Parse(args.Get("numerics")) };
         (var device, int deviceId) = DeviceOption.Parse(args.Get("device"));
         options = options with { Device = device, DeviceId = deviceId };

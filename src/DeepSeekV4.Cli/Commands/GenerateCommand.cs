@@ -11,7 +11,7 @@ public sealed class GenerateCommand : ICliCommand, IFlagDeclaringCommand
 {
     public string Name => "generate";
 
-    public string Usage => "generate --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt --greedy -n N [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--numerics fast|reference] " + DeviceOption.Usage;
+    public string Usage => "generate --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt --greedy -n N [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] " + NumericsOption.Usage + " " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["greedy"];
 

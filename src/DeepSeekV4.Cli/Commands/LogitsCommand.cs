@@ -16,7 +16,7 @@ public sealed class LogitsCommand : ICliCommand, IFlagDeclaringCommand
     public string Name => "logits";
 
     public string Usage =>
-        "logits --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--all] --out OUT.f32 [--numerics fast|reference] " + DeviceOption.Usage;
+        "logits --model FILE [--mtp FILE] --tokens 5,17,9|@ids.txt [--mode prefill|stepwise|chunked:N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0 (default f32)] [--all] --out OUT.f32 " + NumericsOption.Usage + " " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["all"];
 

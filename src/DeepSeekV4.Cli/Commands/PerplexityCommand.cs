@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.Inference.Perplexity;
 using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
 
 namespace DeepSeekV4.Cli.Commands;
 
@@ -31,7 +32,7 @@ public sealed class PerplexityCommand(ModelRegistry? registry) : ICliCommand, IF
     public string Name => "perplexity";
 
     public string Usage => "perplexity --model FILE [--mtp FILE] --text FILE [--ctx N] [--stride N] [--kv-cache native|f32|f16|bf16|q8_0|q4_0[,...]] " +
-                           "[--baseline FORMAT|FILE] [--threads N] [--force] [--json] [--numerics fast|reference] " + DeviceOption.Usage;
+                           "[--baseline FORMAT|FILE] [--threads N] [--force] [--json] " + NumericsOption.Usage + " " + DeviceOption.Usage;
 
     public IEnumerable<string> Flags => ["json", "force"];
 
@@ -43,9 +44,10 @@ public sealed class PerplexityCommand(ModelRegistry? registry) : ICliCommand, IF
         int ctx = args.GetInt("ctx", PerplexityRequest.DefaultContextLength);
         if (ctx < 3) throw new CliUsageException($"--ctx must be at least 3, got {ctx}");
         int? stride = args.Get("stride") != null ? args.GetInt("stride", ctx) : null;
-        var formats = KvCacheFormatOption.ParseList(args.Get("kv-cache") ?? "native");
-        string baseline = args.Get("baseline") ?? "native";
         var options = new ModelLoadOptions { Threads = args.GetInt("threads", 0), MtpPath = args.Get("mtp"), Numerics = NumericsOption.Parse(args.Get("numerics")) };
+        // Without --kv-cache: the numerics' own format, as the model is imported with it (Measure-DSPerplexity does the same).
+        IReadOnlyList<KvCacheFormat> formats = args.Get("kv-cache") is { } named ? KvCacheFormatOption.ParseList(named) : [ForwardRounding.DefaultKvCacheFormat(options.Numerics)];
+        string baseline = args.Get("baseline") ?? "native";
         (var device, int deviceId) = DeviceOption.Parse(args.Get("device"));
         options = options with { Device = device, DeviceId = deviceId };
         bool force = args.Has("force"), json = args.Has("json");

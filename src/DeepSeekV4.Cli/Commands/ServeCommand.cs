@@ -37,7 +37,7 @@ public sealed class ServeCommand(ModelRegistry? registry, CancellationToken stop
             Parallel = args.GetInt("parallel", 1),
             Queue = args.GetInt("queue", 16),
             ContextLength = args.Get("context-length") is { } c ? ParseTokens(c) : null,
-            KvCacheFormat = KvCacheFormatOption.Parse(args.Get("kv-cache") ?? "native"),
+            KvCacheFormat = KvCacheFormatOption.ParseOptional(args.Get("kv-cache")),
             LoadOptions = new ModelLoadOptions
             {
                 Threads = args.GetInt("threads", 0),

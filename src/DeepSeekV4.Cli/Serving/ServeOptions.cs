@@ -30,7 +30,7 @@ public sealed record ServeOptions
 
     public int? ContextLength { get; init; }
 
-    public KvCacheFormat KvCacheFormat { get; init; } = KvCacheFormat.Native;
+    public KvCacheFormat? KvCacheFormat { get; init; }
 
     public ModelLoadOptions LoadOptions { get; init; } = new();
 

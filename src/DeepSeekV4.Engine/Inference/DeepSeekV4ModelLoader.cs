@@ -82,6 +82,7 @@ public sealed class DeepSeekV4ModelLoader : IModelLoader
         public int VocabularySize => model.VocabularySize;
         public int MaxContextLength => model.MaxContextLength;
         public string Device => model.Compute.Device;
+        public Models.DeepSeekV4.ForwardRounding Rounding => model.Rounding;
         public IModelSequence CreateSequence(int contextLength, KvCache.KvCacheFormat format) => ((ILanguageModel)model).CreateSequence(contextLength, format);
 
         public void Dispose()

@@ -18,6 +18,9 @@ public interface ILanguageModel : IDisposable
 
     /// <summary>Where the weights and the sequences' caches live: "cpu", "cuda:0", "simulator:0", …</summary>
     string Device => "cpu";
+
+    /// <summary>What the forward pass rounds (the numerics resolved against the file); null where that does not apply.</summary>
+    Models.DeepSeekV4.ForwardRounding? Rounding => null;
 }
 
 /// <summary>One token stream with its KV cache and compressor state.</summary>

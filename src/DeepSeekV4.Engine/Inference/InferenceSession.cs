@@ -1,4 +1,5 @@
 using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
 
 namespace DeepSeekV4.Engine.Inference;
 
@@ -29,11 +30,13 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
     /// <summary>
     /// Loads (or shares) the model in <paramref name="path"/> under <paramref name="name"/> (default: the file name
     /// without extension) and makes it current. Importing the same file under the same name again returns the model
-    /// already there.
+    /// already there. Without <paramref name="format"/> the KV cache takes the numerics' own format
+    /// (<see cref="ForwardRounding.DefaultKvCacheFormat"/>: Native for Fast, F32 for Reference and Float).
     /// </summary>
-    public SessionModel Import(string path, string? name = null, int? contextLength = null, KvCacheFormat format = KvCacheFormat.Native,
+    public SessionModel Import(string path, string? name = null, int? contextLength = null, KvCacheFormat? format = null,
         ModelLoadOptions? options = null, bool force = false, Action<EngineEvent>? onEvent = null, CancellationToken cancellationToken = default)
     {
+        var kvFormat = format ?? ForwardRounding.DefaultKvCacheFormat(options?.Numerics ?? DeepSeekV4Numerics.Fast);
         string full = ModelRegistry.Canonical(path);
         name ??= DefaultName(full);
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a model name must not be empty", nameof(name));
@@ -44,8 +47,8 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
             {
                 if (existing is not SessionModel local || local.Path != full) throw new ModelNameInUseException(name, Origin(existing), full);
                 string? mtp = options?.MtpPath == null ? null : ModelRegistry.CanonicalMtp(options.MtpPath);
-                if ((contextLength == null || contextLength == local.ContextLength) && format == local.KvCacheType && mtp == local.LoadOptions.MtpPath
-                    && (options?.Numerics ?? Engine.Models.DeepSeekV4.DeepSeekV4Numerics.Fast) == local.LoadOptions.Numerics)
+                if ((contextLength == null || contextLength == local.ContextLength) && kvFormat == local.KvCacheType && mtp == local.LoadOptions.MtpPath
+                    && (options?.Numerics ?? DeepSeekV4Numerics.Fast) == local.LoadOptions.Numerics)
                 {
                     ModelRegistry.WarnIfLoadedOtherwise(full, local.LoadOptions, options ?? new ModelLoadOptions(), onEvent);
                     Current = local;
@@ -53,8 +56,8 @@ public sealed class InferenceSession(ModelRegistry registry) : IDisposable
                 }
             }
         }
-        var lease = registry.Acquire(full, contextLength, format, options ?? new ModelLoadOptions(), force, onEvent, cancellationToken);
-        var model = new SessionModel(name, lease, format);
+        var lease = registry.Acquire(full, contextLength, kvFormat, options ?? new ModelLoadOptions(), force, onEvent, cancellationToken);
+        var model = new SessionModel(name, lease, kvFormat);
         Add(model);
         return model;
     }

@@ -19,8 +19,14 @@ public sealed record ModelInfo(
 {
     public ModelKind Kind => ModelKind.Local;
 
-    /// <summary>How the forward pass rounds: Fast (the integer products) or Reference (DeepSeek's own roundings).</summary>
+    /// <summary>How the forward pass rounds: Fast (the integer products), Reference (DeepSeek's own roundings) or Float (float32, no quantization-aware rounding).</summary>
     public Models.DeepSeekV4.DeepSeekV4Numerics Numerics { get; init; }
+
+    /// <summary>
+    /// What <see cref="Numerics"/> does on this file: float products, activation rounding (Reference only on a file from
+    /// an FP8/FP4 release, not on a float checkpoint), the KV quantization simulation. Null where unknown.
+    /// </summary>
+    public Models.DeepSeekV4.ForwardRounding? Rounding { get; init; }
 
     /// <summary>Where the weights and KV caches live: "cpu", "cuda:0", "simulator:0", …</summary>
     public string Device { get; init; } = "cpu";

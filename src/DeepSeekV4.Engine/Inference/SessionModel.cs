@@ -101,7 +101,7 @@ public sealed class SessionModel : ISessionModel
         var footprint = Model.Footprint;
         return new ModelInfo(Name, Path, d.Architecture, d.ParameterCount, d.TensorTypes, ContextLength, KvCacheType,
             d.WeightBytes, footprint.KvCacheBytes(ContextLength, KvCacheType).Sum(c => c.Bytes), footprint.ScratchBytes(ContextLength),
-            isCurrent, _lease.SharedBy) { Notes = d.Notes, Mtp = d.Mtp, Numerics = LoadOptions.Numerics, Device = Model.Model.Device };
+            isCurrent, _lease.SharedBy) { Notes = d.Notes, Mtp = d.Mtp, Numerics = LoadOptions.Numerics, Rounding = Model.Model.Rounding, Device = Model.Model.Device };
     }
 
     public void Dispose()

@@ -316,26 +316,11 @@ public static unsafe class MatrixProducts
             else part.Format.MultiplyRows(part.Path, part.Weights, part.WeightRowBytes, begin, end, activations, part.Tokens, part.Y, part.Outputs, part.N);
         }
 
-        // Exact products: each weight row dequantized to float32 once, then dotted in float32 with every token's activations.
+        // Exact products: float32 on the dequantized weights, decoded a chunk at a time and dotted with several tokens at once.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void RunRowsExact(ref Part part, int begin, int end)
-        {
-            int n = part.N;
-            var row = _exactRow is { } buffer && buffer.Length >= n ? _exactRow : _exactRow = GC.AllocateArray<float>(n, pinned: true);
-            fixed (float* pr = row)
-            {
-                var values = new Span<float>(pr, n);
-                for (int r = begin; r < end; r++)
-                {
-                    part.Format.Dequantize(new ReadOnlySpan<byte>(part.Weights + (long)r * part.WeightRowBytes, part.WeightRowBytes), values);
-                    for (int t = 0; t < part.Tokens; t++)
-                        part.Y[(long)t * part.Outputs + r] = FloatDots.Run<F32Row>(KernelIsa.Selected, (byte*)pr, part.X + (long)t * n, n);
-                }
-            }
-        }
+        private static void RunRowsExact(ref Part part, int begin, int end) =>
+            FloatProducts.MultiplyRows(part.Format, part.Path, part.Weights, part.WeightRowBytes, begin, end, part.X, part.Tokens, part.Y, part.Outputs, part.N);
     }
-
-    [ThreadStatic] private static float[]? _exactRow;
 
     private static void CheckShapes(TensorView weight, int xLength, int tokens, long yLength)
     {

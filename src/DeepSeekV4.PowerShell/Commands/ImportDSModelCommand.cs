@@ -93,7 +93,7 @@ public sealed class ImportDSModelCommand : DSCmdlet
             try
             {
                 var progress = new ProgressRecord(1, "Import-DSModel", $"Loading {file}");
-                var model = RunEngine((post, ct) => session.Import(file, Name, _contextLength, KvCacheType,
+                var model = RunEngine((post, ct) => session.Import(file, Name, _contextLength, MyInvocation.BoundParameters.ContainsKey(nameof(KvCacheType)) ? KvCacheType : null,
                     new ModelLoadOptions { Threads = Threads, LoadMode = NoMmap ? GgufLoadMode.InMemory : GgufLoadMode.Mapped, MtpPath = mtp, WarmUp = !NoWarmUp, Numerics = Numerics, Device = Device, DeviceId = DeviceId }, Force, post, ct), e =>
                 {
                     if (e is not LoadProgressEvent p) return;

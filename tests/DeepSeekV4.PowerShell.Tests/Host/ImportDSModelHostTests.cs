@@ -151,4 +151,23 @@ public class ImportDSModelHostTests
         Assert.Equal((1, 1), (fast.SharedBy, reference.SharedBy));   // two models: the roundings are the model's own
         Assert.Single(host.Run("Invoke-DSCompletion -Model ref -Prompt hello -MaxTokens 4 -Temperature 0").Succeeded().Objects<CompletionResult>());
     }
+
+    [Fact]
+    public void The_default_cache_follows_the_numerics_and_a_named_one_wins()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.CopyTinyModel("k.gguf");
+        using var host = new PowerShellHost();
+        var fast = Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -Name fast -PassThru", file).Succeeded().Objects<ModelInfo>());
+        var fp = Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -Name float -Numerics Float -PassThru", file).Succeeded().Objects<ModelInfo>());
+        var native = Assert.Single(host.Run("Import-DSModel -LiteralPath $args[0] -Name refnative -Numerics Reference -KvCacheType Native -PassThru", file)
+            .Succeeded().Objects<ModelInfo>());
+        Assert.Equal((KvCacheFormat.Native, KvCacheFormat.F32, KvCacheFormat.Native), (fast.KvCacheType, fp.KvCacheType, native.KvCacheType));
+        Assert.Equal(DeepSeekV4.Engine.Models.DeepSeekV4.DeepSeekV4Numerics.Float, fp.Numerics);
+        Assert.Equal((true, false, false), (fp.Rounding!.FloatProducts, fp.Rounding.RoundsActivations, fp.Rounding.SimulatesKvQuantization));
+        Assert.Single(host.Run("Invoke-DSCompletion -Model float -Prompt hello -MaxTokens 4 -Temperature 0").Succeeded().Objects<CompletionResult>());
+        var stats = host.Run("Get-DSKvCacheStats -Model float").Succeeded().Objects<KvCacheReport>().ToList();
+        Assert.NotEmpty(stats);
+        Assert.All(stats, r => Assert.Equal(KvCacheFormat.F32, r.Format));
+    }
 }

@@ -110,14 +110,14 @@ internal sealed class CpuSequenceCompute : ISequenceCompute
             RmsNorm.Apply(hidden, w.OutputNorm, c.RmsNormEps);
         }
         MatrixProducts.MatMul(w.Output, ws.Hidden.AsSpan(0, count * d), count, logits[..(count * c.VocabSize)],
-            exact: _model.Options.Numerics == DeepSeekV4Numerics.Reference);
+            exact: _model.Rounding.FloatProducts);
     }
 
     public void BeginPass(int tokens)
     {
         int passTokens = Math.Min(tokens, PassCapacity);
         if (_workspace is null || _workspace.Capacity < passTokens)
-            _workspace = new ForwardWorkspace(_model.Config, passTokens, Cache.ContextLength, _model.Options.Numerics == DeepSeekV4Numerics.Reference);
+            _workspace = new ForwardWorkspace(_model.Config, passTokens, Cache.ContextLength, _model.Rounding);
         Cache.BeginPass(tokens);
     }
 

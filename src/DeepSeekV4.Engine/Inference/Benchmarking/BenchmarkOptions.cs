@@ -12,7 +12,11 @@ public sealed record BenchmarkOptions
     public int PromptTokens { get; init; } = 512;
     public int GenerateTokens { get; init; } = 128;
     public int Repetitions { get; init; } = 5;
-    public KvCacheFormat KvCache { get; init; } = KvCacheFormat.Native;
+    /// <summary>The KV cache format named; null for the numerics' own (<see cref="KvCacheUsed"/>).</summary>
+    public KvCacheFormat? KvCache { get; init; }
+
+    /// <summary>The format the benchmark's sequences use.</summary>
+    public KvCacheFormat KvCacheUsed => KvCache ?? Models.DeepSeekV4.ForwardRounding.DefaultKvCacheFormat(Numerics);
 
     /// <summary>How the measured model rounds (the dsv4 bench's --numerics; applied when the caller loads the model).</summary>
     public Models.DeepSeekV4.DeepSeekV4Numerics Numerics { get; init; } = Models.DeepSeekV4.DeepSeekV4Numerics.Fast;

@@ -44,7 +44,7 @@ public sealed class ModelBenchmark(TimeProvider? clock = null)
                 for (int i = 0; i < generated.Length; i++) sequence.Forward(generated.AsSpan(i, 1), logits, cancellationToken: cancellationToken);
             }, model, options, context, $"tg{options.GenerateTokens}", log);
         }
-        return new BenchmarkResult(pp, tg, options.KvCache, PeakMemory(), weightBytesPerToken, ppProfile, tgProfile);
+        return new BenchmarkResult(pp, tg, options.KvCacheUsed, PeakMemory(), weightBytesPerToken, ppProfile, tgProfile);
     }
 
     private (ThroughputSamples, TestProfile?) Measure(int repetitions, int tokens, Action<IModelSequence> work, ILanguageModel model,
@@ -55,7 +55,7 @@ public sealed class ModelBenchmark(TimeProvider? clock = null)
         double wallSeconds = 0;
         for (int r = 0; r < repetitions; r++)
         {
-            using var sequence = model.CreateSequence(context, options.KvCache);
+            using var sequence = model.CreateSequence(context, options.KvCacheUsed);
             var outer = ProductProfile.Active; // a caller's own profile comes back afterwards
             if (profile != null) ProductProfile.Active = profile;
             long start = _clock.GetTimestamp();
@@ -79,7 +79,7 @@ public sealed class ModelBenchmark(TimeProvider? clock = null)
     private static void WarmUp(ILanguageModel model, BenchmarkOptions options, int context, int[] prompt, int[] generated,
         float[] logits, CancellationToken cancellationToken)
     {
-        using var sequence = model.CreateSequence(context, options.KvCache);
+        using var sequence = model.CreateSequence(context, options.KvCacheUsed);
         if (prompt.Length > 0) sequence.Forward(prompt.AsSpan(0, Math.Min(prompt.Length, 32)), logits, cancellationToken: cancellationToken);
         if (generated.Length > 0) sequence.Forward(generated.AsSpan(0, 1), logits, cancellationToken: cancellationToken);
     }

@@ -25,17 +25,18 @@ internal static class AttentionLayer
         var cosTable = ratio > 0 ? ws.CompressedCos : ws.WindowCos;
         var sinTable = ratio > 0 ? ws.CompressedSin : ws.WindowSin;
 
-        // Reference numerics: the inputs of q_a, kv, q_b, the indexer's q_b and output b (FP8 in the release) are rounded
-        // to FP8 per 128 and every product runs in float32; the compressors, weights_proj and wo_a take them unrounded.
-        bool exact = model.Options.Numerics == DeepSeekV4Numerics.Reference;
-        var xRounded = exact ? ActivationRounding.Round(x, tokens, d, ws.RoundedInput) : x;
+        // Reference numerics on an FP8/FP4 release: the inputs of q_a, kv, q_b, the indexer's q_b and output b (FP8 in the
+        // release) are rounded to FP8 per 128; the compressors, weights_proj and wo_a take them unrounded.
+        var rounding = model.Rounding;
+        bool exact = rounding.FloatProducts, round = rounding.RoundsActivations, simulate = rounding.SimulatesKvQuantization;
+        var xRounded = round ? ActivationRounding.Round(x, tokens, d, ws.RoundedInput) : x;
         var qLatent = ws.QueryLatent.AsSpan(0, tokens * c.QLoraRank);
         MatrixProducts.MatMul(w.QueryA, xRounded, tokens, qLatent, exact);
         var kv = ws.KeyValue.AsSpan(0, tokens * hd);
         MatrixProducts.MatMul(w.KeyValue, xRounded, tokens, kv, exact);
         RmsNorm.ApplyRows(qLatent, tokens, w.QueryNorm, c.RmsNormEps);
         // Rounded once for q_b and the indexer's q_b (ws.RoundedInput is not written again before both have read it).
-        var qLatentRounded = exact ? ActivationRounding.Round(qLatent, tokens, c.QLoraRank, ws.RoundedInput) : qLatent;
+        var qLatentRounded = round ? ActivationRounding.Round(qLatent, tokens, c.QLoraRank, ws.RoundedInput) : qLatent;
         var q = ws.Query.AsSpan(0, tokens * heads * hd);
         MatrixProducts.MatMul(w.QueryB, qLatentRounded, tokens, q, exact);
         for (int t = 0; t < tokens; t++)
@@ -51,7 +52,7 @@ internal static class AttentionLayer
             var row = kv.Slice(t * hd, hd);
             RmsNorm.Apply(row, w.KeyValueNorm, c.RmsNormEps);
             RotaryEmbedding.Rotate(row[nope..], cos, sin);
-            Fp8E4M3.Simulate(row[..nope], NativeKvRowCodec.ScaleBlock);
+            if (simulate) Fp8E4M3.Simulate(row[..nope], NativeKvRowCodec.ScaleBlock);
         }
 
         var compressor = w.Compressor;
@@ -78,7 +79,7 @@ internal static class AttentionLayer
                     var head = iq.Slice((t * iHeads + h) * iDim, iDim);
                     RotaryEmbedding.Rotate(head[(iDim - rope)..], cos, sin);
                     HadamardTransform.Apply(head);
-                    Fp4E2M1.Simulate(head, NativeIndexerKeyCodec.ScaleBlock);
+                    if (simulate) Fp4E2M1.Simulate(head, NativeIndexerKeyCodec.ScaleBlock);
                 }
             }
             var iw = ws.IndexerWeights.AsSpan(0, tokens * iHeads);
@@ -141,12 +142,13 @@ internal static class AttentionLayer
         MatrixProducts.MatMulMany(parts, byGroup, groupOutput);
         for (int g = 0; g < groups; g++)
             for (int t = 0; t < tokens; t++) groupOutput.Slice((g * tokens + t) * rank, rank).CopyTo(lowRank.Slice(t * groups * rank + g * rank, rank));
-        if (exact) ActivationRounding.RoundInPlace(lowRank, tokens, groups * rank);
+        if (round) ActivationRounding.RoundInPlace(lowRank, tokens, groups * rank);
         MatrixProducts.MatMul(w.OutputB, lowRank, tokens, ws.SublayerOutput.AsSpan(0, tokens * d), exact);
     }
 
     // Pushes one token into a compressor; a completed block becomes an entry: RMS norm, RoPE at the block's first
-    // position, then FP8 rounding of the non-rotary dims (main) or Hadamard + FP4 rounding (indexer keys).
+    // position, then FP8 rounding of the non-rotary dims (main) or Hadamard + FP4 rounding (indexer keys); Float numerics
+    // skips the roundings.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compress(DeepSeekV4Model model, CompressorWeights w, CompressorStateRing state, KvRowPages entries, KvRowCodec codec,
         ForwardWorkspace ws, int position, ReadOnlySpan<float> values, ReadOnlySpan<float> logits, bool indexerKey)
@@ -158,12 +160,13 @@ internal static class AttentionLayer
         int rope = c.RopeDim;
         model.CompressedRotary.Angles(position + 1 - w.Ratio, ws.EntryCos, ws.EntrySin);
         RotaryEmbedding.Rotate(entry[(w.Dim - rope)..], ws.EntryCos, ws.EntrySin);
+        bool simulate = model.Rounding.SimulatesKvQuantization;
         if (indexerKey)
         {
             HadamardTransform.Apply(entry);
-            Fp4E2M1.Simulate(entry, NativeIndexerKeyCodec.ScaleBlock);
+            if (simulate) Fp4E2M1.Simulate(entry, NativeIndexerKeyCodec.ScaleBlock);
         }
-        else
+        else if (simulate)
         {
             Fp8E4M3.Simulate(entry[..(w.Dim - rope)], NativeKvRowCodec.ScaleBlock);
         }

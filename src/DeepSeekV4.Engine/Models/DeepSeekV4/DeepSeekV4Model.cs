@@ -29,6 +29,7 @@ public sealed class DeepSeekV4Model : ILanguageModel
         CompressedRotary = new RotaryEmbedding(config.RopeDim, config.CompressRopeFreqBase, config.RopeOriginalContextLength,
             config.RopeScalingFactor, config.YarnBetaFast, config.YarnBetaSlow);
         KvGeometry = config.ToKvCacheGeometry(options.TruncationSlack);
+        Rounding = ForwardRounding.For(options.Numerics, ForwardRounding.IsQuantizedRelease(weights));
         Compute = new CpuModelCompute(this);
     }
 
@@ -48,6 +49,8 @@ public sealed class DeepSeekV4Model : ILanguageModel
     public DeepSeekV4Weights Weights { get; }
     public DeepSeekV4ModelOptions Options { get; }
     public KvCacheGeometry KvGeometry { get; }
+    /// <summary>What the forward pass rounds: <see cref="DeepSeekV4ModelOptions.Numerics"/> resolved against this file's weights.</summary>
+    public ForwardRounding Rounding { get; }
     /// <summary>RoPE of window-only layers: rope.freq_base, no YaRN.</summary>
     public RotaryEmbedding WindowRotary { get; }
     /// <summary>RoPE of compressed layers (and their compressed entries and indexer): compress_rope_freq_base with YaRN.</summary>
@@ -141,14 +144,18 @@ public sealed class DeepSeekV4Model : ILanguageModel
         return mtp.Info;
     }
 
-    /// <summary>A new, empty sequence whose cache holds up to <paramref name="contextLength"/> tokens in <paramref name="format"/>.</summary>
-    public DeepSeekV4Sequence CreateSequence(int contextLength, KvCacheFormat format = KvCacheFormat.Native)
+    /// <summary>
+    /// A new, empty sequence whose cache holds up to <paramref name="contextLength"/> tokens in <paramref name="format"/>
+    /// (default: the numerics' own, <see cref="ForwardRounding.DefaultKvCacheFormat"/>).
+    /// </summary>
+    public DeepSeekV4Sequence CreateSequence(int contextLength, KvCacheFormat? format = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (contextLength <= 0 || contextLength > MaxContextLength)
             throw new ArgumentOutOfRangeException(nameof(contextLength), contextLength, $"must be in 1..{MaxContextLength} (the model's maximum context)");
         int passTokens = Math.Min(Options.MaxBatchTokens, contextLength);
-        return new DeepSeekV4Sequence(this, Compute.CreateSequence(contextLength, format, passTokens), contextLength, format);
+        var chosen = format ?? ForwardRounding.DefaultKvCacheFormat(Options.Numerics);
+        return new DeepSeekV4Sequence(this, Compute.CreateSequence(contextLength, chosen, passTokens), contextLength, chosen);
     }
 
     IModelSequence ILanguageModel.CreateSequence(int contextLength, KvCacheFormat format) => CreateSequence(contextLength, format);

@@ -34,9 +34,10 @@ public sealed record DeepSeekV4ModelOptions
     public string? MtpPath { get; init; }
 
     /// <summary>
-    /// How the forward pass rounds: <see cref="DeepSeekV4Numerics.Fast"/> (integer products, the default) or
-    /// <see cref="DeepSeekV4Numerics.Reference"/> (DeepSeek's reference roundings, float products; weights are then not
-    /// interleaved).
+    /// How the forward pass rounds: <see cref="DeepSeekV4Numerics.Fast"/> (integer products, the default),
+    /// <see cref="DeepSeekV4Numerics.Reference"/> (DeepSeek's reference roundings, float products) or
+    /// <see cref="DeepSeekV4Numerics.Float"/> (float products, no quantization-aware rounding); with float products the
+    /// weights are not interleaved.
     /// </summary>
     public DeepSeekV4Numerics Numerics { get; init; } = DeepSeekV4Numerics.Fast;
 
@@ -56,6 +57,6 @@ public sealed record DeepSeekV4ModelOptions
         if (MaxContextLength is <= 0) throw new ArgumentOutOfRangeException(nameof(MaxContextLength), MaxContextLength, "must be positive");
         if (MaxBatchTokens <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchTokens), MaxBatchTokens, "must be positive");
         if (TruncationSlack < 0) throw new ArgumentOutOfRangeException(nameof(TruncationSlack), TruncationSlack, "must not be negative");
-        if (!Enum.IsDefined(Numerics)) throw new ArgumentOutOfRangeException(nameof(Numerics), Numerics, "must be Fast or Reference");
+        if (!Enum.IsDefined(Numerics)) throw new ArgumentOutOfRangeException(nameof(Numerics), Numerics, $"must be one of {string.Join(", ", Enum.GetNames<DeepSeekV4Numerics>())}");
     }
 }

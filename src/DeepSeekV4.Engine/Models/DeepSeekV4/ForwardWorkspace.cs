@@ -11,7 +11,7 @@ internal sealed class ForwardWorkspace
 {
     public const int CandidateBlockRows = 128;
 
-    public ForwardWorkspace(DeepSeekV4Config c, int capacity, int contextLength, bool reference = false)
+    public ForwardWorkspace(DeepSeekV4Config c, int capacity, int contextLength, ForwardRounding? rounding = null)
     {
         Capacity = capacity;
         int t = capacity, d = c.HiddenSize, hc = c.HyperConnectionCount;
@@ -38,7 +38,7 @@ internal sealed class ForwardWorkspace
         GroupOutput = new float[t * c.OutputGroupCount * c.OutputLoraRank];
         OutputGroupParts = new MatrixProducts.ProductPart[c.OutputGroupCount];
         LowRank = new float[t * c.OutputGroupCount * c.OutputLoraRank];
-        RoundedInput = reference ? new float[t * Math.Max(Math.Max(d, c.QLoraRank), c.OutputGroupCount * c.OutputLoraRank)] : [];
+        RoundedInput = rounding?.RoundsActivations == true ? new float[t * Math.Max(Math.Max(d, c.QLoraRank), c.OutputGroupCount * c.OutputLoraRank)] : [];
         Entry = new float[Math.Max(c.HeadDim, indexerDim)];
         Candidates = new float[CandidateBlockRows * c.HeadDim];
         int half = c.RopeDim / 2;
@@ -52,7 +52,7 @@ internal sealed class ForwardWorkspace
         Compressor = new Compressor(2 * Math.Max(c.HeadDim, indexerDim));
         Indexer = new LightningIndexer(c.IndexerHeadCount, indexerDim, contextLength / 4 + 1, Math.Max(c.IndexerTopK, 1));
         Attention = new SinkAttention(c.HeadCount, c.HeadDim, CandidateBlockRows);
-        Moe = new MixtureOfExperts(c, t, reference);
+        Moe = new MixtureOfExperts(c, t, rounding);
     }
 
     public int Capacity { get; }
@@ -78,7 +78,7 @@ internal sealed class ForwardWorkspace
     public float[] GroupOutput { get; }
     public MatrixProducts.ProductPart[] OutputGroupParts { get; }
     public float[] LowRank { get; }
-    /// <summary>A product's input rounded to FP8 (<see cref="DeepSeekV4Numerics.Reference"/> only; empty otherwise).</summary>
+    /// <summary>A product's input rounded to FP8 (<see cref="ForwardRounding.RoundsActivations"/> only; empty otherwise).</summary>
     public float[] RoundedInput { get; }
     public float[] Entry { get; }
     public float[] Candidates { get; }

@@ -29,16 +29,18 @@ public sealed class MixtureOfExperts
     private readonly Unit[] _units;
     private readonly MatrixProducts.ProductPart[] _parts;
 
-    private readonly bool _reference;
+    private readonly bool _floatProducts;
+    private readonly bool _round;
 
-    /// <param name="reference">
-    /// <see cref="DeepSeekV4Numerics.Reference"/>: the experts' inputs (gate/up and down, shared and routed) rounded to FP8
-    /// per 128 and every product in float32; the router takes its input unrounded.
+    /// <param name="rounding">
+    /// Null or Fast's: integer products. Else every product in float32, and with <see cref="ForwardRounding.RoundsActivations"/>
+    /// the experts' inputs (gate/up and down, shared and routed) rounded to FP8 per 128; the router takes its input unrounded.
     /// </param>
-    public MixtureOfExperts(DeepSeekV4Config config, int tokens, bool reference = false)
+    public MixtureOfExperts(DeepSeekV4Config config, int tokens, ForwardRounding? rounding = null)
     {
         _config = config;
-        _reference = reference;
+        _floatProducts = rounding?.FloatProducts == true;
+        _round = rounding?.RoundsActivations == true;
         _capacity = tokens;
         int e = config.ExpertCount, k = config.ExpertUsedCount, d = config.HiddenSize;
         int f = config.ExpertFeedForwardLength * Math.Max(1, config.SharedExpertCount);
@@ -74,7 +76,7 @@ public sealed class MixtureOfExperts
     {
         if (tokens > _capacity) throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"at most {_capacity} tokens per batch");
         int e = _config.ExpertCount, k = _config.ExpertUsedCount, d = _config.HiddenSize;
-        MatrixProducts.MatMul(w.Router, x[..(tokens * d)], tokens, _router, _reference);
+        MatrixProducts.MatMul(w.Router, x[..(tokens * d)], tokens, _router, _floatProducts);
         for (int t = 0; t < tokens; t++) Route(w, _router.AsSpan(t * e, e), tokenIds[t], _chosen.AsSpan(t * k, k), _weights.AsSpan(t * k, k));
 
         Array.Clear(_counts);
@@ -127,9 +129,9 @@ public sealed class MixtureOfExperts
             else
                 for (int i = 0; i < unit.Rows; i++) x.Slice(_members[_offsets[unit.Expert] + i] * d, d).CopyTo(rows.Slice(i * d, d));
             unit.HiddenOffset = hidden;
-            if (_reference) ActivationRounding.RoundInPlace(rows, unit.Rows, d);
-            _parts[parts++] = new(unit.Gate, unit.FirstRow * d, unit.Rows, hidden, _reference);
-            _parts[parts++] = new(unit.Up, unit.FirstRow * d, unit.Rows, upStart + hidden, _reference);
+            if (_round) ActivationRounding.RoundInPlace(rows, unit.Rows, d);
+            _parts[parts++] = new(unit.Gate, unit.FirstRow * d, unit.Rows, hidden, _floatProducts);
+            _parts[parts++] = new(unit.Up, unit.FirstRow * d, unit.Rows, upStart + hidden, _floatProducts);
             hidden += unit.Rows * (int)unit.Gate.RowCount;
         }
         MatrixProducts.MatMulMany(_parts.AsSpan(0, parts), _gathered, _gateUp);
@@ -149,8 +151,8 @@ public sealed class MixtureOfExperts
             for (int i = 0; i < g.Length; i++) g[i] = g[i] / (1f + MathF.Exp(-g[i])) * up[i];
             if (unit.Expert >= 0)
                 for (int r = 0; r < unit.Rows; r++) Elementwise.Multiply(g.Slice(r * f, f), _memberWeights[_offsets[unit.Expert] + r], g.Slice(r * f, f));
-            if (_reference) ActivationRounding.RoundInPlace(g, unit.Rows, f);
-            _parts[parts++] = new(unit.Down, unit.HiddenOffset, unit.Rows, unit.FirstRow * d, _reference);
+            if (_round) ActivationRounding.RoundInPlace(g, unit.Rows, f);
+            _parts[parts++] = new(unit.Down, unit.HiddenOffset, unit.Rows, unit.FirstRow * d, _floatProducts);
         }
         MatrixProducts.MatMulMany(_parts.AsSpan(0, parts), _gateUp, _down);
 

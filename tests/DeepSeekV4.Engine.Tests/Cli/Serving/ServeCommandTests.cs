@@ -53,7 +53,7 @@ public class ServeCommandTests
     [InlineData("--queue", "-1", "--queue -1 must be >= 0")]
     [InlineData("--port", "70000", "--port 70000")]
     [InlineData("--bogus", "1", "unknown option --bogus")]
-    [InlineData("--numerics", "exact", "--numerics: 'exact' is not one of fast, reference")]
+    [InlineData("--numerics", "exact", "--numerics: 'exact' is not one of fast, reference, float")]
     public void Bad_options_are_usage_errors(string option, string value, string message)
     {
         var (code, _, err) = CliHarness.Run(new ServeCommand(), "--model", FixturePaths.TinyModelF16, option, value);

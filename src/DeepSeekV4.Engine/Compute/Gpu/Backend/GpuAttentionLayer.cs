@@ -19,7 +19,8 @@ internal sealed class GpuAttentionLayer(DeepSeekV4Model model, GpuModelCompute c
     private readonly GpuModelOps _ops = compute.Ops;
     private readonly GpuAttentionOps _attention = compute.Attention;
     private readonly GpuUploads _w = compute.Weights;
-    private readonly bool _exact = model.Options.Numerics == DeepSeekV4Numerics.Reference;
+    private readonly bool _round = model.Rounding.RoundsActivations;
+    private readonly bool _simulate = model.Rounding.SimulatesKvQuantization;
 
     public void Forward(int layer, int tokens, int firstPosition, IForwardObserver? observer)
     {
@@ -42,7 +43,7 @@ internal sealed class GpuAttentionLayer(DeepSeekV4Model model, GpuModelCompute c
         _ops.Rotate(b.Query, tokens * heads, hd, nope, rope, cos, sin, heads, inverse: false);
         _ops.RmsNormRows(b.KeyValue, tokens, hd, _w.Floats(w.KeyValueNorm), c.RmsNormEps);
         _ops.Rotate(b.KeyValue, tokens, hd, nope, rope, cos, sin, 1, inverse: false);
-        _ops.SimulateFp8(b.KeyValue, tokens, hd, nope, NativeKvRowCodec.ScaleBlock);
+        if (_simulate) _ops.SimulateFp8(b.KeyValue, tokens, hd, nope, NativeKvRowCodec.ScaleBlock);
 
         if (w.Compressor is { } compressor)
         {
@@ -57,7 +58,7 @@ internal sealed class GpuAttentionLayer(DeepSeekV4Model model, GpuModelCompute c
             gpu.Multiply(_w.Matrix(indexer.Query), qLatent, b.IndexerQuery, tokens);
             _ops.Rotate(b.IndexerQuery, tokens * iHeads, iDim, iDim - rope, rope, cos, sin, iHeads, inverse: false);
             _ops.Hadamard(b.IndexerQuery, tokens * iHeads, iDim);
-            _ops.SimulateFp4(b.IndexerQuery, tokens * iHeads, iDim, iDim, NativeIndexerKeyCodec.ScaleBlock);
+            if (_simulate) _ops.SimulateFp4(b.IndexerQuery, tokens * iHeads, iDim, iDim, NativeIndexerKeyCodec.ScaleBlock);
             gpu.Multiply(_w.Matrix(indexer.HeadWeights), x, b.IndexerWeights, tokens);
             _ops.Scale(b.IndexerWeights, (long)tokens * iHeads, (float)(Math.Pow(iDim, -0.5) * Math.Pow(iHeads, -0.5)));
         }
@@ -94,10 +95,10 @@ internal sealed class GpuAttentionLayer(DeepSeekV4Model model, GpuModelCompute c
         gpu.Multiply(_w.Matrix(w.OutputB), lowRank, b.SublayerOutput, tokens);
     }
 
-    // Reference numerics: FP8 rounding per 128 before a product whose release weight is FP8/FP4; Fast: the input as it is.
+    // Reference numerics on an FP8/FP4 release: FP8 rounding per 128 before a product whose release weight is FP8/FP4; else the input as it is.
     private ArrayView<float> Rounded(ArrayView<float> x, ArrayView<float> rounded, int rows, int dim)
     {
-        if (!_exact) return x;
+        if (!_round) return x;
         _ops.RoundActivations(x, rounded, rows, dim);
         return rounded;
     }
@@ -127,12 +128,12 @@ internal sealed class GpuAttentionLayer(DeepSeekV4Model model, GpuModelCompute c
         if (indexerKey)
         {
             _ops.Hadamard(entries, blocks, dim);
-            _ops.SimulateFp4(entries, blocks, dim, dim, NativeIndexerKeyCodec.ScaleBlock);
+            if (_simulate) _ops.SimulateFp4(entries, blocks, dim, dim, NativeIndexerKeyCodec.ScaleBlock);
             _attention.EncodeRows(cache.IndexerRow!, entries, blocks, layer.IndexerKeys, layer.EntryCount, layer.MaxEntries);
         }
         else
         {
-            _ops.SimulateFp8(entries, blocks, dim, dim - rope, NativeKvRowCodec.ScaleBlock);
+            if (_simulate) _ops.SimulateFp8(entries, blocks, dim, dim - rope, NativeKvRowCodec.ScaleBlock);
             _attention.EncodeRows(cache.KvRow, entries, blocks, layer.Entries, layer.EntryCount, layer.MaxEntries);
         }
         return blocks;

@@ -13,7 +13,7 @@ internal sealed class GpuFeedForward(DeepSeekV4Model model, GpuModelCompute comp
 {
     private readonly GpuModelOps _ops = compute.Ops;
     private readonly GpuUploads _w = compute.Weights;
-    private readonly bool _exact = model.Options.Numerics == DeepSeekV4Numerics.Reference;
+    private readonly bool _round = model.Rounding.RoundsActivations;
 
     public void Forward(int layer, int tokens)
     {
@@ -48,7 +48,7 @@ internal sealed class GpuFeedForward(DeepSeekV4Model model, GpuModelCompute comp
 
     private ArrayView<float> Rounded(ArrayView<float> x, ArrayView<float> rounded, int rows, int dim)
     {
-        if (!_exact) return x;
+        if (!_round) return x;
         _ops.RoundActivations(x, rounded, rows, dim);
         return rounded;
     }

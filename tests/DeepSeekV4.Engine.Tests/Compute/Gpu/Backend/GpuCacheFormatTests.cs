@@ -42,7 +42,7 @@ public sealed class GpuCacheFormatTests(GpuTinyModelFixture gpu)
     }
 
     // Every prompt row (one pass), then 2 teacher-forced steps.
-    private static float[] Run(DeepSeekV4Model model, TinyCase c, KvCacheFormat format)
+    internal static float[] Run(DeepSeekV4Model model, TinyCase c, KvCacheFormat format)
     {
         int v = TinyReference.Vocab, n = c.Prompt.Length;
         using var sequence = model.CreateSequence(256, format);

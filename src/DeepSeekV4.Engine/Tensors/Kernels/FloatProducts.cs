@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using DeepSeekV4.Engine.Tensors.Formats;
+
+namespace DeepSeekV4.Engine.Tensors.Kernels;
+
+/// <summary>
+/// Products in float32 on the dequantized weights (MatrixProducts' exact path, the Reference and Float numerics): the float
+/// formats (F32, F16, BF16) are widened in registers; a block format's row is decoded a chunk of whole blocks (up to
+/// <see cref="ChunkValues"/> values) at a time into a buffer that stays in L1, never the whole row. Each chunk is dotted at
+/// once with up to <see cref="TokensPerPass"/> tokens' float32 activations held in vector accumulators, so a prefill reads
+/// and decodes a weight row once per four tokens. Sums are float32 in another order than a sequential dot: within the float
+/// summation bound of ggml's dequantization dotted exactly.
+/// </summary>
+internal static unsafe class FloatProducts
+{
+    public const int ChunkValues = 256;
+    public const int TokensPerPass = 4;
+
+    /// <summary>Y[t·outputs + r] = Σ_i W[r, i]·X[t·n + i] for rows [begin, end) and every token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyRows(BlockFormat format, KernelPath path, byte* weights, int rowBytes, int begin, int end,
+        float* x, int tokens, float* y, int outputs, int n)
+    {
+        switch (format.Type)
+        {
+            case GgmlType.F32: Rows<F32Row>(null, 4, path, weights, rowBytes, begin, end, x, tokens, y, outputs, n); break;
+            case GgmlType.F16: Rows<F16Row>(null, 2, path, weights, rowBytes, begin, end, x, tokens, y, outputs, n); break;
+            case GgmlType.BF16: Rows<BF16Row>(null, 2, path, weights, rowBytes, begin, end, x, tokens, y, outputs, n); break;
+            default: Rows<F32Row>(format, 4, path, weights, rowBytes, begin, end, x, tokens, y, outputs, n); break;
+        }
+    }
+
+    // blocks null: T reads the row itself (elementBytes each); else the chunks are decoded by blocks into F32 values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows<T>(BlockFormat? blocks, int elementBytes, KernelPath path, byte* weights, int rowBytes, int begin, int end,
+        float* x, int tokens, float* y, int outputs, int n) where T : IFloatRow
+    {
+        int blockSize = blocks?.Info.BlockSize ?? 1;
+        int chunk = blocks is null ? n : Math.Max(blockSize, ChunkValues / blockSize * blockSize);
+        float* buffer = stackalloc float[blocks is null ? 1 : chunk];
+        float* sums = stackalloc float[TokensPerPass];
+        var source = new ChunkSource(blocks, elementBytes, buffer, chunk);
+        bool simd = path != KernelPath.Portable;
+        for (int r = begin; r < end; r++)
+        {
+            byte* row = weights + (long)r * rowBytes;
+            for (int t0 = 0; t0 < tokens; t0 += TokensPerPass)
+            {
+                int count = Math.Min(TokensPerPass, tokens - t0);
+                float* xt = x + (long)t0 * n;
+                if (!simd) Portable<T>(source, row, xt, n, count, sums);
+                else if (count == 1) Avx2One<T>(source, row, xt, n, sums);
+                else Avx2Four<T>(source, row, xt, n, count, sums);
+                for (int t = 0; t < count; t++) y[(long)(t0 + t) * outputs + r] = sums[t];
+            }
+        }
+    }
+
+    /// <summary>Where a chunk's float values come from: the row itself (float formats) or the buffer it is decoded into.</summary>
+    private readonly struct ChunkSource(BlockFormat? blocks, int elementBytes, float* buffer, int chunk)
+    {
+        public int Chunk => chunk;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public byte* Values(byte* row, int offset, int count)
+        {
+            if (blocks is null) return row + (long)offset * elementBytes;
+            var info = blocks.Info;
+            blocks.Dequantize(new ReadOnlySpan<byte>(row + (long)(offset / info.BlockSize) * info.BytesPerBlock, count / info.BlockSize * info.BytesPerBlock),
+                new Span<float>(buffer, count));
+            return (byte*)buffer;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Portable<T>(in ChunkSource source, byte* row, float* x, int n, int count, float* sums) where T : IFloatRow
+    {
+        for (int t = 0; t < count; t++) sums[t] = 0;
+        for (int o = 0; o < n; o += source.Chunk)
+        {
+            int m = Math.Min(source.Chunk, n - o);
+            byte* w = source.Values(row, o, m);
+            for (int t = 0; t < count; t++)
+            {
+                float* xt = x + (long)t * n + o;
+                float s = 0;
+                for (int i = 0; i < m; i++) s += T.Load1(w, i) * xt[i];
+                sums[t] += s;
+            }
+        }
+    }
+
+    // One token (decode): four accumulators over each chunk, so the FMA latency does not bound the loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Avx2One<T>(in ChunkSource source, byte* row, float* x, int n, float* sums) where T : IFloatRow
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        float tail = 0;
+        for (int o = 0; o < n; o += source.Chunk)
+        {
+            int m = Math.Min(source.Chunk, n - o);
+            byte* w = source.Values(row, o, m);
+            float* xo = x + o;
+            int i = 0;
+            for (; i + 32 <= m; i += 32)
+            {
+                a0 = Fma.MultiplyAdd(T.Load8(w, i), Avx.LoadVector256(xo + i), a0);
+                a1 = Fma.MultiplyAdd(T.Load8(w, i + 8), Avx.LoadVector256(xo + i + 8), a1);
+                a2 = Fma.MultiplyAdd(T.Load8(w, i + 16), Avx.LoadVector256(xo + i + 16), a2);
+                a3 = Fma.MultiplyAdd(T.Load8(w, i + 24), Avx.LoadVector256(xo + i + 24), a3);
+            }
+            for (; i + 8 <= m; i += 8) a0 = Fma.MultiplyAdd(T.Load8(w, i), Avx.LoadVector256(xo + i), a0);
+            for (; i < m; i++) tail += T.Load1(w, i) * xo[i];
+        }
+        sums[0] = Vector256.Sum((a0 + a1) + (a2 + a3)) + tail;
+    }
+
+    // Two to four tokens: each decoded weight vector is loaded once and multiplied into every token's accumulator.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Avx2Four<T>(in ChunkSource source, byte* row, float* x, int n, int count, float* sums) where T : IFloatRow
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        // Missing tokens read the last one's row again; their sums are not written out.
+        float* x0 = x, x1 = x + (long)Math.Min(1, count - 1) * n, x2 = x + (long)Math.Min(2, count - 1) * n, x3 = x + (long)(count - 1) * n;
+        for (int o = 0; o < n; o += source.Chunk)
+        {
+            int m = Math.Min(source.Chunk, n - o);
+            byte* w = source.Values(row, o, m);
+            int i = 0;
+            for (; i + 8 <= m; i += 8)
+            {
+                var wv = T.Load8(w, i);
+                int k = o + i;
+                a0 = Fma.MultiplyAdd(wv, Avx.LoadVector256(x0 + k), a0);
+                a1 = Fma.MultiplyAdd(wv, Avx.LoadVector256(x1 + k), a1);
+                a2 = Fma.MultiplyAdd(wv, Avx.LoadVector256(x2 + k), a2);
+                a3 = Fma.MultiplyAdd(wv, Avx.LoadVector256(x3 + k), a3);
+            }
+            for (; i < m; i++)
+            {
+                float wi = T.Load1(w, i);
+                int k = o + i;
+                t0 += wi * x0[k];
+                t1 += wi * x1[k];
+                t2 += wi * x2[k];
+                t3 += wi * x3[k];
+            }
+        }
+        sums[0] = Vector256.Sum(a0) + t0;
+        sums[1] = Vector256.Sum(a1) + t1;
+        sums[2] = Vector256.Sum(a2) + t2;
+        sums[3] = Vector256.Sum(a3) + t3;
+    }
+}
