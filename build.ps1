@@ -1,7 +1,7 @@
 #Requires -Version 7.6
 <#
 .SYNOPSIS
-    Build tasks for the DeepSeekV4 module: Build, Test, Docs, Package, Demo, Bench.
+    Build tasks for the DeepSeekV4 module: Build, Test, Docs, Package, Demo, Bench, KvTable.
 .DESCRIPTION
     Build    dotnet build (the cmdlet assembly lands in module/bin, where DeepSeekV4.psd1 loads it).
     Test     dotnet test (xunit, trx files in TestResults/), then the Pester suite in tests/Pester in a fresh pwsh
@@ -15,6 +15,8 @@
              Invoke-DSCompletion (the second reuses the cached instruction) and shows Get-DSKvCacheStats.
     Bench    dsv4 bench with the remaining arguments, or with -BenchArguments '--model m.gguf -p 512 -n 128' as one
              string (needed from bash: pwsh reads a bare -p as an abbreviation of its own parameters).
+    KvTable  builds, then regenerates the KV-cache format table of the trained model (tools/Update-KvTable.ps1):
+             docs/kv-format-quality.md and the tables in README.md and docs/about_DeepSeekV4.md.
     From bash, give several tasks as one word: -Task Build,Test (PowerShell also takes -Task Build, Test).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Build,Test,Docs,Package
@@ -30,7 +32,7 @@ param(
     [string[]] $BenchArguments = @()
 )
 $ErrorActionPreference = 'Stop'
-$tasks = 'Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench'
+$tasks = 'Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench', 'KvTable'
 # from bash, -Task Build,Test arrives as the one word 'Build,Test', and -Task Build, Test as 'Build,' then 'Test'
 while ($Task[-1].EndsWith(',') -and $BenchArguments) {
     $Task += $BenchArguments[0]
@@ -146,6 +148,10 @@ if (`$results[1].ReusedTokens -le 0) { throw 'the second document did not reuse 
 Get-DSKvCacheStats
 "@
                 Invoke-Native { Invoke-Pwsh -Command $demo } 'demo'
+            }
+            'KvTable' {
+                Invoke-Native { dotnet build src/DeepSeekV4.Cli -c $Configuration } 'build'
+                & (Join-Path $PSScriptRoot 'tools/Update-KvTable.ps1') -Configuration $Configuration
             }
             'Bench' {
                 if ($BenchArguments.Count -eq 1) { $BenchArguments = -split $BenchArguments[0] }
