@@ -5,6 +5,8 @@ public sealed record CorpusPaths(string Out)
 {
     public string Debs => Path.Combine(Out, "debs");
     public string Extract => Path.Combine(Out, "extract");
+    /// <summary>groff's renders by content hash; delete it to render every page again.</summary>
+    public string RenderCache => Path.Combine(Out, "cache", "groff");
     public string PackageList => Path.Combine(Debs, "packages.tsv");
     public string Manifest => Path.Combine(Out, "manifest.json");
     public string Documents => Path.Combine(Out, "documents.jsonl");

@@ -37,7 +37,7 @@ public sealed class CorpusSteps(CorpusPaths paths, TextWriter log)
         var packages = PackageManifest.ReadPackageList(paths.PackageList);
         var sources = SourceCatalog.Enumerate(paths.Extract, packages.Select(p => p.Name));
         log.WriteLine($"corpus: {sources.Count} source files from {packages.Count} packages");
-        var converted = DocumentConverter.Convert(sources, log);
+        var converted = DocumentConverter.Convert(sources, log, paths.RenderCache);
         var dedupe = new Deduplicator();
         var documents = dedupe.Run(converted);
         var (train, heldOut) = new DocumentSplit().Run(documents);

@@ -14,7 +14,9 @@ public static partial class HtmlToText
     private static readonly HashSet<string> DroppedElements = new(StringComparer.Ordinal) { "head", "script", "style", "nav", "noscript", "template" };
 
     private static readonly string[] DroppedClasses =
-        ["related", "sphinxsidebar", "footer", "navheader", "navfooter", "toc", "headerlink", "breadcrumbs", "mobile-nav", "skip-link", "navigation"];
+        ["related", "sphinxsidebar", "footer", "navheader", "navfooter", "docnav", "toc", "headerlink", "breadcrumbs", "mobile-nav", "skip-link", "navigation"];
+
+    private static readonly string[] DroppedIds = ["banner"]; // publican's "Download the ebook" bar
 
     private static readonly HashSet<string> BlockElements = new(StringComparer.Ordinal)
     {
@@ -27,6 +29,9 @@ public static partial class HtmlToText
 
     [GeneratedRegex(@"\bclass\s*=\s*(?:""([^""]*)""|'([^']*)'|([^\s>]+))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ClassAttribute();
+
+    [GeneratedRegex(@"\bid\s*=\s*[""']?([^""'\s>]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex IdAttribute();
 
     [GeneratedRegex(@"[ \t\r\n\f\v\u00A0]+", RegexOptions.CultureInvariant)]
     private static partial Regex Whitespace();
@@ -79,12 +84,13 @@ public static partial class HtmlToText
             return;
         }
         text = Whitespace().Replace(text, " ");
-        if (text == " " && (output.Length == 0 || char.IsWhiteSpace(output[^1]))) return;
+        if (output.Length == 0 || output[^1] == '\n') text = text.TrimStart(); // no indentation from the markup's own line breaks
         output.Append(text);
     }
 
     private static bool HasDroppedClass(string attributes)
     {
+        if (IdAttribute().Match(attributes) is { Success: true } id && DroppedIds.Contains(id.Groups[1].Value, StringComparer.Ordinal)) return true;
         var m = ClassAttribute().Match(attributes);
         if (!m.Success) return false;
         string value = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value;

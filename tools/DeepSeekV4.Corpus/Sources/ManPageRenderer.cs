@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace DeepSeekV4.Corpus.Sources;
@@ -14,11 +15,20 @@ public static class ManPageRenderer
     private static readonly string[] GroffArguments =
         ["-t", "-k", "-man", "-Tutf8", "-P-c", "-P-b", "-P-u", "-rHY=0", "-rLL=100n"];
 
-    public static string? Render(string path)
+    /// <param name="cacheDirectory">Where renders are kept by the SHA-256 of the page's roff (groff is the slow step), or null.</param>
+    public static string? Render(string path, string? cacheDirectory = null)
     {
         byte[] roff = ReadSource(path);
         if (IsInclude(roff)) return null;
-        return RunGroff(roff, path);
+        if (cacheDirectory == null) return RunGroff(roff, path);
+        string cached = Path.Combine(cacheDirectory, Convert.ToHexString(SHA256.HashData(roff)) + ".txt");
+        if (File.Exists(cached)) return File.ReadAllText(cached, Encoding.UTF8);
+        string text = RunGroff(roff, path);
+        Directory.CreateDirectory(cacheDirectory);
+        string temp = cached + "." + Environment.CurrentManagedThreadId + ".tmp";
+        File.WriteAllText(temp, text, new UTF8Encoding(false));
+        File.Move(temp, cached, overwrite: true);
+        return text;
     }
 
     internal static bool IsInclude(ReadOnlySpan<byte> roff)

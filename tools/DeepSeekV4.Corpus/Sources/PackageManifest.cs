@@ -37,11 +37,21 @@ public static class PackageManifest
     {
         return packages.Select(p =>
         {
-            string copyright = Path.Combine(extractRoot, p.Name, "usr/share/doc", p.Name, "copyright");
-            string relative = $"usr/share/doc/{p.Name}/copyright";
+            var (copyright, relative) = CopyrightFile(extractRoot, p.Name);
             var licenses = File.Exists(copyright) ? CopyrightLicenses.Read(File.ReadAllText(copyright, Encoding.UTF8)) : ["(no copyright file)"];
             return new PackageEntry(p.Name, p.Version, p.Deb, licenses, relative, documentsByPackage.GetValueOrDefault(p.Name));
         }).ToList();
+    }
+
+    // Some packages link their doc folder to a sibling's (manpages-dev → manpages); that sibling ships the copyright file.
+    private static (string Path, string Relative) CopyrightFile(string extractRoot, string package)
+    {
+        string docDir = Path.Combine(extractRoot, package, "usr/share/doc", package);
+        string owner = package;
+        if (new DirectoryInfo(docDir).LinkTarget is { } target && !target.Contains('/'))
+            owner = target;
+        string relative = $"usr/share/doc/{owner}/copyright";
+        return (Path.Combine(extractRoot, owner, relative), owner == package ? relative : $"{relative} (package {owner}; {package}'s doc folder links there)");
     }
 
     public static void Write(string path, IReadOnlyList<PackageEntry> entries) =>

@@ -51,7 +51,7 @@ public static class SourceCatalog
         if (path.StartsWith("release-", StringComparison.Ordinal)) return false; // PostgreSQL release notes: change lists
         string name = Path.GetFileName(path);
         name = name[..name.IndexOf('.')];
-        return !SkippedHtmlNames.Contains(name, StringComparer.Ordinal);
+        return !SkippedHtmlNames.Any(skip => name == skip || name.StartsWith(skip + "-", StringComparison.Ordinal));
     }
 
     private static bool IsRegular(string path) => new FileInfo(path).LinkTarget == null;
