@@ -12,6 +12,8 @@ public sealed class CleaningTests
             <!DOCTYPE html><html><head><title>T</title><style>p{}</style></head><body>
             <div class="related" role="navigation"><ul><li><a href="x">index</a></li><div>nested</div></ul></div>
             <div class="navheader">Prev Next</div>
+            <div id="banner"><a href="http://example/get/"><span class="text">Download the ebook</span></a></div>
+            <ul class="docnav top"><li class="previous"><a href="a.html"><strong>Prev</strong></a></li></ul>
             <h1>Installing &amp; upgrading<a class="headerlink" href="#x">¶</a></h1>
             <p>Use   <code>apt&nbsp;upgrade</code>
             to upgrade &lt;all&gt; packages.</p><!-- a comment -->
@@ -79,5 +81,7 @@ public sealed class CleaningTests
         const string copyright = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: x\nLicense: GPL-2+\n\nFiles: debian/*\nLicense: GPL-2+\n\nLicense: BSD-3-clause\n Redistribution...\n";
         Assert.Equal(["GPL-2+", "BSD-3-clause"], CopyrightLicenses.Read(copyright));
         Assert.Equal(["GPL (free-form copyright file)"], CopyrightLicenses.Read("distributed under the GNU General Public License, version 2"));
+        Assert.Equal(["PSF-2.0 (free-form copyright file)"],
+            CopyrightLicenses.Read("License:\nBy obtaining, using, and/or copying this software and/or its\nPYTHON SOFTWARE FOUNDATION LICENSE VERSION 2\n... unlike the GNU General Public License ..."));
     }
 }
