@@ -54,4 +54,23 @@ public sealed class DedupeSplitTests
         var (_, capped) = new DocumentSplit(0.02, minHeldOutBytes: total, maxHeldOutFraction: 0.1).Run(docs);
         Assert.InRange(capped.Sum(d => d.Text.Length), total / 10, total / 10 + 200);
     }
+
+    [Fact]
+    public void Document_store_keeps_ids_splits_order_and_text_exactly()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"corpus-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            CorpusDocument[] train = [new("p/b", "p", "line one\n\n  \"quoted\" <｜User｜> \f ünï"), new("p/a", "p", "second")];
+            CorpusDocument[] heldOut = [new("q/c", "q", "held out")];
+            DocumentStore.Write(path, train, heldOut);
+            var (train2, heldOut2) = DocumentStore.Read(path);
+            Assert.Equal(train, train2);
+            Assert.Equal(heldOut, heldOut2);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

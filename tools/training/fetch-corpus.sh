@@ -57,7 +57,7 @@ for spec in "${packages[@]}"; do
   if [[ -z "$deb" ]]; then
     if ! (cd "$cache" && apt-get download -q "$name=$version" >/dev/null 2>"$name.err"); then
       served=$(apt-cache policy "$name" 2>/dev/null | awk '/Candidate:/ {print $2}')
-      echo "fetch-corpus: $name version $version is not served any more (apt offers: ${served:-nothing}); see $cache/$name.err" >&2
+      echo "fetch-corpus: $name version $version is not served any more (apt offers: ${served:-nothing}; if nothing, run apt-get update first); see $cache/$name.err" >&2
       exit 1
     fi
     rm -f "$cache/$name.err"
