@@ -78,8 +78,8 @@ public sealed class CleaningTests
     [Fact]
     public void Copyright_licences_come_from_the_machine_readable_fields_in_order()
     {
-        const string copyright = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: x\nLicense: GPL-2+\n\nFiles: debian/*\nLicense: GPL-2+\n\nLicense: BSD-3-clause\n Redistribution...\n";
-        Assert.Equal(["GPL-2+", "BSD-3-clause"], CopyrightLicenses.Read(copyright));
+        const string copyright = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: x\nLicense: GPL-2+\n\nFiles: debian/*\nLicense: GPL-2+\n\nFiles: lib/*\nLicense: LGPL-2.1+ or CC-BY-SA-3.0\n\nLicense: BSD-3-clause\n Redistribution...\n";
+        Assert.Equal(["GPL-2+", "LGPL-2.1+ or CC-BY-SA-3.0", "BSD-3-clause"], CopyrightLicenses.Read(copyright));
         Assert.Equal(["GPL (free-form copyright file)"], CopyrightLicenses.Read("distributed under the GNU General Public License, version 2"));
         Assert.Equal(["PSF-2.0 (free-form copyright file)"],
             CopyrightLicenses.Read("License:\nBy obtaining, using, and/or copying this software and/or its\nPYTHON SOFTWARE FOUNDATION LICENSE VERSION 2\n... unlike the GNU General Public License ..."));

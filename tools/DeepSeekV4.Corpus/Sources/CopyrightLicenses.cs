@@ -26,7 +26,7 @@ public static class CopyrightLicenses
         {
             if (!line.StartsWith("License:", StringComparison.OrdinalIgnoreCase)) continue;
             string name = line["License:".Length..].Trim();
-            bool shortName = name.Length is > 0 and <= 60 && name.IndexOfAny([',', '.', ';']) < 0 && name.Split(' ').Length <= 8;
+            bool shortName = name.Length is > 0 and <= 60 && name.IndexOfAny([',', ';']) < 0 && !name.EndsWith('.') && name.Split(' ').Length <= 8;
             if (shortName && !names.Contains(name)) names.Add(name);
         }
         if (names.Count > 0) return names;
