@@ -1,0 +1,29 @@
+namespace DeepSeekV4.Corpus.Chart;
+
+/// <summary>CRC-32 (ISO-HDLC, the polynomial PNG and zlib use: reflected 0xEDB88320, initial and final XOR 0xFFFFFFFF).</summary>
+public static class Crc32
+{
+    private static readonly uint[] Table = BuildTable();
+
+    public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
+
+    /// <summary>Continues <paramref name="crc"/> (the CRC of the bytes so far) over <paramref name="data"/>.</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data)
+    {
+        uint c = ~crc;
+        foreach (byte b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
+        return ~c;
+    }
+
+    private static uint[] BuildTable()
+    {
+        var table = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            uint c = n;
+            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[n] = c;
+        }
+        return table;
+    }
+}
