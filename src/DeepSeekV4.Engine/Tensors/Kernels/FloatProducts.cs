@@ -8,7 +8,8 @@ namespace DeepSeekV4.Engine.Tensors.Kernels;
 /// <summary>
 /// Products in float32 on the dequantized weights (MatrixProducts' exact path, the Reference and Float numerics): the float
 /// formats (F32, F16, BF16) are widened in registers; a block format's row is decoded a chunk of whole blocks (up to
-/// <see cref="ChunkValues"/> values) at a time into a buffer that stays in L1, never the whole row. Each chunk is dotted at
+/// <see cref="ChunkValues"/> values) at a time into a buffer that stays in L1, never the whole row, and Q8_0 (the
+/// FP8-release matrices of most files) block by block in registers, each weight q·d as ggml decodes it. Each chunk is dotted at
 /// once with up to <see cref="TokensPerPass"/> tokens' float32 activations held in vector accumulators, so a prefill reads
 /// and decodes a weight row once per four tokens. Sums are float32 in another order than a sequential dot: within the float
 /// summation bound of ggml's dequantization dotted exactly.
@@ -43,6 +44,7 @@ internal static unsafe class FloatProducts
         float* sums = stackalloc float[TokensPerPass];
         var source = new ChunkSource(blocks, elementBytes, buffer, chunk);
         bool simd = path != KernelPath.Portable;
+        bool q8 = simd && blocks?.Type == GgmlType.Q8_0 && n % 32 == 0;
         for (int r = begin; r < end; r++)
         {
             byte* row = weights + (long)r * rowBytes;
@@ -50,7 +52,8 @@ internal static unsafe class FloatProducts
             {
                 int count = Math.Min(TokensPerPass, tokens - t0);
                 float* xt = x + (long)t0 * n;
-                if (!simd) Portable<T>(source, row, xt, n, count, sums);
+                if (q8) Q8_0Rows(row, xt, n, count, sums);
+                else if (!simd) Portable<T>(source, row, xt, n, count, sums);
                 else if (count == 1) Avx2One<T>(source, row, xt, n, sums);
                 else Avx2Four<T>(source, row, xt, n, count, sums);
                 for (int t = 0; t < count; t++) y[(long)(t0 + t) * outputs + r] = sums[t];
@@ -153,5 +156,49 @@ internal static unsafe class FloatProducts
         sums[1] = Vector256.Sum(a1) + t1;
         sums[2] = Vector256.Sum(a2) + t2;
         sums[3] = Vector256.Sum(a3) + t3;
+    }
+
+    // Q8_0 in registers: per block of 32, w = q·d (ggml's decoding, exactly) multiplied into up to four tokens' accumulators.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Q8_0Rows(byte* row, float* x, int n, int count, float* sums)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int blocks = n / 32;
+        if (count == 1)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                byte* block = row + b * 34;
+                var d = Vector256.Create(HalfVector.ToSingle(*(ushort*)block));
+                sbyte* q = (sbyte*)(block + 2);
+                float* xb = x + b * 32;
+                a0 = Fma.MultiplyAdd(Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(q)), d), Avx.LoadVector256(xb), a0);
+                a1 = Fma.MultiplyAdd(Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(q + 8)), d), Avx.LoadVector256(xb + 8), a1);
+                a2 = Fma.MultiplyAdd(Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(q + 16)), d), Avx.LoadVector256(xb + 16), a2);
+                a3 = Fma.MultiplyAdd(Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(q + 24)), d), Avx.LoadVector256(xb + 24), a3);
+            }
+            sums[0] = Vector256.Sum((a0 + a1) + (a2 + a3));
+            return;
+        }
+        float* x0 = x, x1 = x + (long)Math.Min(1, count - 1) * n, x2 = x + (long)Math.Min(2, count - 1) * n, x3 = x + (long)(count - 1) * n;
+        for (int b = 0; b < blocks; b++)
+        {
+            byte* block = row + b * 34;
+            var d = Vector256.Create(HalfVector.ToSingle(*(ushort*)block));
+            sbyte* q = (sbyte*)(block + 2);
+            for (int k = 0; k < 32; k += 8)
+            {
+                var w = Avx.Multiply(Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(q + k)), d);
+                int i = b * 32 + k;
+                a0 = Fma.MultiplyAdd(w, Avx.LoadVector256(x0 + i), a0);
+                a1 = Fma.MultiplyAdd(w, Avx.LoadVector256(x1 + i), a1);
+                a2 = Fma.MultiplyAdd(w, Avx.LoadVector256(x2 + i), a2);
+                a3 = Fma.MultiplyAdd(w, Avx.LoadVector256(x3 + i), a3);
+            }
+        }
+        sums[0] = Vector256.Sum(a0);
+        sums[1] = Vector256.Sum(a1);
+        sums[2] = Vector256.Sum(a2);
+        sums[3] = Vector256.Sum(a3);
     }
 }
