@@ -18,6 +18,8 @@ internal static unsafe class FloatProducts
 {
     public const int ChunkValues = 256;
     public const int TokensPerPass = 4;
+    /// <summary>Tokens per pass of the Q8_0 kernel: eight accumulators, one decoded vector and its scale fit AVX2's 16 registers.</summary>
+    public const int Q8_0TokensPerPass = 8;
 
     /// <summary>Y[t·outputs + r] = Σ_i W[r, i]·X[t·n + i] for rows [begin, end) and every token.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -41,16 +43,17 @@ internal static unsafe class FloatProducts
         int blockSize = blocks?.Info.BlockSize ?? 1;
         int chunk = blocks is null ? n : Math.Max(blockSize, ChunkValues / blockSize * blockSize);
         float* buffer = stackalloc float[blocks is null ? 1 : chunk];
-        float* sums = stackalloc float[TokensPerPass];
+        float* sums = stackalloc float[Q8_0TokensPerPass];
         var source = new ChunkSource(blocks, elementBytes, buffer, chunk);
         bool simd = path != KernelPath.Portable;
         bool q8 = simd && blocks?.Type == GgmlType.Q8_0 && n % 32 == 0;
+        int perPass = q8 ? Q8_0TokensPerPass : TokensPerPass;
         for (int r = begin; r < end; r++)
         {
             byte* row = weights + (long)r * rowBytes;
-            for (int t0 = 0; t0 < tokens; t0 += TokensPerPass)
+            for (int t0 = 0; t0 < tokens; t0 += perPass)
             {
-                int count = Math.Min(TokensPerPass, tokens - t0);
+                int count = Math.Min(perPass, tokens - t0);
                 float* xt = x + (long)t0 * n;
                 if (q8) Q8_0Rows(row, xt, n, count, sums);
                 else if (!simd) Portable<T>(source, row, xt, n, count, sums);
@@ -158,7 +161,9 @@ internal static unsafe class FloatProducts
         sums[3] = Vector256.Sum(a3) + t3;
     }
 
-    // Q8_0 in registers: per block of 32, w = q·d (ggml's decoding, exactly) multiplied into up to four tokens' accumulators.
+    private static float* Row(float* x, int t, int count, int n) => x + (long)Math.Min(t, count - 1) * n;
+
+    // Q8_0 in registers: per block of 32, w = q·d (ggml's decoding, exactly) multiplied into up to eight tokens' accumulators.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Q8_0Rows(byte* row, float* x, int n, int count, float* sums)
     {
@@ -180,7 +185,10 @@ internal static unsafe class FloatProducts
             sums[0] = Vector256.Sum((a0 + a1) + (a2 + a3));
             return;
         }
-        float* x0 = x, x1 = x + (long)Math.Min(1, count - 1) * n, x2 = x + (long)Math.Min(2, count - 1) * n, x3 = x + (long)(count - 1) * n;
+        // Up to eight tokens; missing ones read the last token's row again and are not written out.
+        float* x0 = x, x1 = Row(x, 1, count, n), x2 = Row(x, 2, count, n), x3 = Row(x, 3, count, n);
+        float* x4 = Row(x, 4, count, n), x5 = Row(x, 5, count, n), x6 = Row(x, 6, count, n), x7 = Row(x, 7, count, n);
+        Vector256<float> a4 = default, a5 = default, a6 = default, a7 = default;
         for (int b = 0; b < blocks; b++)
         {
             byte* block = row + b * 34;
@@ -194,11 +202,20 @@ internal static unsafe class FloatProducts
                 a1 = Fma.MultiplyAdd(w, Avx.LoadVector256(x1 + i), a1);
                 a2 = Fma.MultiplyAdd(w, Avx.LoadVector256(x2 + i), a2);
                 a3 = Fma.MultiplyAdd(w, Avx.LoadVector256(x3 + i), a3);
+                if (count <= 4) continue;
+                a4 = Fma.MultiplyAdd(w, Avx.LoadVector256(x4 + i), a4);
+                a5 = Fma.MultiplyAdd(w, Avx.LoadVector256(x5 + i), a5);
+                a6 = Fma.MultiplyAdd(w, Avx.LoadVector256(x6 + i), a6);
+                a7 = Fma.MultiplyAdd(w, Avx.LoadVector256(x7 + i), a7);
             }
         }
         sums[0] = Vector256.Sum(a0);
         sums[1] = Vector256.Sum(a1);
         sums[2] = Vector256.Sum(a2);
         sums[3] = Vector256.Sum(a3);
+        sums[4] = Vector256.Sum(a4);
+        sums[5] = Vector256.Sum(a5);
+        sums[6] = Vector256.Sum(a6);
+        sums[7] = Vector256.Sum(a7);
     }
 }
