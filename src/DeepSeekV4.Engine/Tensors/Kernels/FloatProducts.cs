@@ -6,13 +6,14 @@ using DeepSeekV4.Engine.Tensors.Formats;
 namespace DeepSeekV4.Engine.Tensors.Kernels;
 
 /// <summary>
-/// Products in float32 on the dequantized weights (MatrixProducts' exact path, the Reference and Float numerics): the float
-/// formats (F32, F16, BF16) are widened in registers; a block format's row is decoded a chunk of whole blocks (up to
-/// <see cref="ChunkValues"/> values) at a time into a buffer that stays in L1, never the whole row, and Q8_0 (the
-/// FP8-release matrices of most files) block by block in registers, each weight q·d as ggml decodes it. Each chunk is dotted at
-/// once with up to <see cref="TokensPerPass"/> tokens' float32 activations held in vector accumulators, so a prefill reads
-/// and decodes a weight row once per four tokens. Sums are float32 in another order than a sequential dot: within the float
-/// summation bound of ggml's dequantization dotted exactly.
+/// Products in float32 on the dequantized weights (MatrixProducts' exact path, the Reference and Float numerics). The float
+/// formats (F32, F16, BF16) are widened in registers; Q8_0 (the FP8-release matrices of most files) is decoded block by
+/// block in registers, each weight q·d as ggml decodes it (one token: 16 lanes on AVX-512; several: eight tokens per
+/// decoded block); other block formats are decoded a chunk of whole blocks (up to <see cref="ChunkValues"/> values) at a
+/// time into a buffer that stays in L1, never the whole row. Each decoded vector is multiplied into up to
+/// <see cref="TokensPerPass"/> (Q8_0: <see cref="Q8_0TokensPerPass"/>) tokens' accumulators, so a prefill reads and
+/// decodes a weight row once per group of tokens. Sums are float32 in another order than a sequential dot: within the
+/// float summation bound of ggml's dequantization dotted exactly.
 /// </summary>
 internal static unsafe class FloatProducts
 {
@@ -55,7 +56,8 @@ internal static unsafe class FloatProducts
             {
                 int count = Math.Min(perPass, tokens - t0);
                 float* xt = x + (long)t0 * n;
-                if (q8) Q8_0Rows(row, xt, n, count, sums);
+                if (q8 && count == 1 && path == KernelPath.Avx512) sums[0] = Q8_0One512(row, xt, n);
+                else if (q8) Q8_0Rows(row, xt, n, count, sums);
                 else if (!simd) Portable<T>(source, row, xt, n, count, sums);
                 else if (count == 1) Avx2One<T>(source, row, xt, n, sums);
                 else Avx2Four<T>(source, row, xt, n, count, sums);
@@ -217,5 +219,35 @@ internal static unsafe class FloatProducts
         sums[5] = Vector256.Sum(a5);
         sums[6] = Vector256.Sum(a6);
         sums[7] = Vector256.Sum(a7);
+    }
+
+    // One token on AVX-512: 16 weights per instruction, two blocks per step into four accumulators.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Q8_0One512(byte* row, float* x, int n)
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int blocks = n / 32, b = 0;
+        for (; b + 2 <= blocks; b += 2)
+        {
+            byte* block = row + b * 34;
+            var d0 = Vector512.Create(HalfVector.ToSingle(*(ushort*)block));
+            var d1 = Vector512.Create(HalfVector.ToSingle(*(ushort*)(block + 34)));
+            sbyte* q0 = (sbyte*)(block + 2), q1 = (sbyte*)(block + 36);
+            float* xb = x + b * 32;
+            a0 = Avx512F.FusedMultiplyAdd(Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Sse2.LoadVector128(q0))), d0), Avx512F.LoadVector512(xb), a0);
+            a1 = Avx512F.FusedMultiplyAdd(Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Sse2.LoadVector128(q0 + 16))), d0), Avx512F.LoadVector512(xb + 16), a1);
+            a2 = Avx512F.FusedMultiplyAdd(Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Sse2.LoadVector128(q1))), d1), Avx512F.LoadVector512(xb + 32), a2);
+            a3 = Avx512F.FusedMultiplyAdd(Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Sse2.LoadVector128(q1 + 16))), d1), Avx512F.LoadVector512(xb + 48), a3);
+        }
+        if (b < blocks)
+        {
+            byte* block = row + b * 34;
+            var d = Vector512.Create(HalfVector.ToSingle(*(ushort*)block));
+            sbyte* q = (sbyte*)(block + 2);
+            float* xb = x + b * 32;
+            a0 = Avx512F.FusedMultiplyAdd(Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Sse2.LoadVector128(q))), d), Avx512F.LoadVector512(xb), a0);
+            a1 = Avx512F.FusedMultiplyAdd(Avx512F.Multiply(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Sse2.LoadVector128(q + 16))), d), Avx512F.LoadVector512(xb + 16), a1);
+        }
+        return Vector512.Sum((a0 + a1) + (a2 + a3));
     }
 }
