@@ -57,6 +57,22 @@ public class BenchCommandTests
         Assert.Equal(D("weight_bytes_per_token") * D("tg_tokens_per_second"), D("tg_effective_bandwidth_bytes_per_second"), 3);
     }
 
+    [Theory]
+    [InlineData(new string[0], "fast", "native")]
+    [InlineData(new[] { "--numerics", "reference" }, "reference", "f32")]
+    [InlineData(new[] { "--numerics", "float" }, "float", "f32")]
+    [InlineData(new[] { "--numerics", "reference", "--kv-cache", "native" }, "reference", "native")]
+    public void WithoutKvCacheTheNumericsChoosesTheCacheAndTheReportSaysWhich(string[] extra, string numerics, string cache)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliRunner.Run(new BenchCommand(),
+            ["--model", FixturePaths.TinyModelF16, "-p", "4", "-n", "1", "--repetitions", "1", "--threads", "1", "--json", .. extra], output, error);
+        Assert.True(code == 0, error.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(output.ToString());
+        Assert.Equal((numerics, cache), (doc.RootElement.GetProperty("numerics").GetString(), doc.RootElement.GetProperty("kv_cache").GetString()));
+    }
+
     [Fact]
     public void JsonSchemaAddsTheMasksCostPerTokenAgainstGeneration()
     {

@@ -8,7 +8,7 @@ namespace DeepSeekV4.Engine.Tests.Tensors;
 /// <summary>
 /// The float path of the Reference and Float numerics (MatMul with exact, i.e. <see cref="FloatProducts"/>): ggml's own
 /// dequantization of the fixture weights dotted with the activations as they are (not quantized), within the
-/// float-rounding bound of any summation order, for one token (decode), a full group of four and groups with a remainder,
+/// float-rounding bound of any summation order, for one token (decode), full groups of four and eight and groups with a remainder,
 /// on the selected SIMD path and on the portable one.
 /// </summary>
 public class ExactMatrixProductsTests
@@ -20,9 +20,9 @@ public class ExactMatrixProductsTests
         using var file = GgufFile.Open(GgmlQuantsFixture.PathOf("normal.gguf"));
         var weight = MatrixProductsTests.Reshape(file, tensor, width, rows);
         var w = GgmlQuantsFixture.ReadFloats(tensor == "source" ? "normal.source.f32" : $"normal.{tensor}.dequant.f32");
-        foreach (int tokens in new[] { 1, 3, 4, 7 })
+        foreach (int tokens in new[] { 1, 3, 4, 7, 8, 11 })
         {
-            var x = Enumerable.Range(0, 3).SelectMany(seed => MatrixProductsTests.Activations(width, 1234 + seed)).Take(tokens).SelectMany(a => a).ToArray();
+            var x = Enumerable.Range(0, 4).SelectMany(seed => MatrixProductsTests.Activations(width, 1234 + seed)).Take(tokens).SelectMany(a => a).ToArray();
             var y = new float[tokens * rows];
             MatrixProducts.MatMul(weight, x, tokens, y, exact: true);
             AssertWithinBound(y, w, x, tokens, width, rows, $"{tensor} [{width}×{rows}] {KernelIsa.Selected} {tokens} tokens");

@@ -6,7 +6,7 @@ namespace DeepSeekV4.Engine.Models.DeepSeekV4;
 /// <summary>
 /// The reference's <c>act_quant</c> as a simulation (reference §5.10): the input rows of a product whose release weights
 /// are FP8 or FP4 are rounded to FP8 e4m3 with a power-of-two scale per <see cref="BlockSize"/> values (a shorter row
-/// or tail is one block), before the float product. Used with <see cref="DeepSeekV4Numerics.Reference"/> only.
+/// or tail is one block), before the float product. Used where <see cref="ForwardRounding.RoundsActivations"/> (Reference on an FP8/FP4 release).
 /// </summary>
 internal static class ActivationRounding
 {

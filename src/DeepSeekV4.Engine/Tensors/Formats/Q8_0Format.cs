@@ -30,7 +30,7 @@ public sealed class Q8_0Format() : BlockFormat(GgmlType.Q8_0)
             for (int b = 0; b < blocks; b++)
             {
                 byte* block = s + b * 34;
-                var d = Vector256.Create((float)BitConverter.UInt16BitsToHalf(*(ushort*)block));
+                var d = Vector256.Create(Kernels.HalfVector.ToSingle(*(ushort*)block));
                 sbyte* q = (sbyte*)(block + 2);
                 float* yb = y + b * 32;
                 for (int k = 0; k < 32; k += 8)

@@ -48,13 +48,17 @@ public class ConverterTinyReferenceTests(ITestOutputHelper output)
     public void ReferenceNumericsReproduceDeepSeeksReferenceOnTheGgufWeights()
     {
         using var model = DeepSeekV4Model.Load(GgufPath, new DeepSeekV4ModelOptions { Numerics = DeepSeekV4Numerics.Reference });
-        // The F32 cache holds what the float32 reference holds (FP8-rounded non-rotary dims, float32 rotary dims).
-        var b = Stepwise(model, "b", KvCacheFormat.F32);
-        var s = Stepwise(model, "s", KvCacheFormat.F32);
-        var d = Prefill(model, "d", KvCacheFormat.F32);
-        output.WriteLine($"Reference, F32 cache: b {b}; s {s}; d {d}");
+        Assert.True(model.Rounding.RoundsActivations);
+        // Reference's default cache is F32: it holds what the float32 reference holds (FP8-rounded non-rotary dims, float32
+        // rotary dims).
+        var b = Stepwise(model, "b", format: null);
+        var s = Stepwise(model, "s", format: null);
+        var d = Prefill(model, "d", format: null);
+        output.WriteLine($"Reference, default (F32) cache: b {b}; s {s}; d {d}");
         // For the record: the native cache rounds the rotary dims to BF16 (as DeepSeek's BF16 code does, not its float32 port).
-        output.WriteLine($"Reference, native cache: b {Stepwise(model, "b")}; s {Stepwise(model, "s")}; d {Prefill(model, "d")}");
+        output.WriteLine($"Reference, native cache: b {Stepwise(model, "b", KvCacheFormat.Native)}; s {Stepwise(model, "s", KvCacheFormat.Native)}; d {Prefill(model, "d", KvCacheFormat.Native)}");
+        using (var floatModel = DeepSeekV4Model.Load(GgufPath, new DeepSeekV4ModelOptions { Numerics = DeepSeekV4Numerics.Float }))
+            output.WriteLine($"Float (no QAT rounding), default (F32) cache: b {Stepwise(floatModel, "b", null)}; s {Stepwise(floatModel, "s", null)}; d {Prefill(floatModel, "d", null)}");
         var bs = new Figures([.. b.Rms, .. s.Rms], b.Agree + s.Agree, b.Rows + s.Rows);
         Assert.True(bs.Median <= 0.01f, $"b+s: {bs}");
         Assert.True(bs.Agree >= 26, $"b+s: {bs}");
@@ -66,9 +70,9 @@ public class ConverterTinyReferenceTests(ITestOutputHelper output)
     {
         using var model = DeepSeekV4Model.Load(GgufPath);
         Assert.Equal(DeepSeekV4Numerics.Fast, model.Options.Numerics);
-        var b = Stepwise(model, "b");
-        var s = Stepwise(model, "s");
-        var d = Prefill(model, "d");
+        var b = Stepwise(model, "b", KvCacheFormat.Native);
+        var s = Stepwise(model, "s", KvCacheFormat.Native);
+        var d = Prefill(model, "d", KvCacheFormat.Native);
         output.WriteLine($"Fast: b {b}; s {s}; d {d}");
         // This engine before issue 18 (native cache), measured by this test's code: b 0.3153, 2/4; s 0.2598, 13/24;
         // d 0.1274, 0/1 (the fixture README states 0.317 / 0.246 / 0.119, measured with other code).
@@ -77,7 +81,8 @@ public class ConverterTinyReferenceTests(ITestOutputHelper output)
         Assert.True(d.Median <= 0.128f, $"d: {d}");
     }
 
-    internal static Figures Stepwise(DeepSeekV4Model model, string name, KvCacheFormat format = KvCacheFormat.Native)
+    /// <param name="format">null: the numerics' own default.</param>
+    internal static Figures Stepwise(DeepSeekV4Model model, string name, KvCacheFormat? format)
     {
         var (ids, reference) = Case(name);
         using var sequence = model.CreateSequence(1024, format);
@@ -94,7 +99,7 @@ public class ConverterTinyReferenceTests(ITestOutputHelper output)
         return new Figures(rms, agree, ids.Length);
     }
 
-    internal static Figures Prefill(DeepSeekV4Model model, string name, KvCacheFormat format = KvCacheFormat.Native)
+    internal static Figures Prefill(DeepSeekV4Model model, string name, KvCacheFormat? format)
     {
         var (ids, reference) = Case(name);
         using var sequence = model.CreateSequence(1024, format);
