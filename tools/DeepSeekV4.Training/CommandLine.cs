@@ -27,6 +27,12 @@ public static class CommandLine
         {
             case "check-dsv4-tiny":
                 return Dsv4TinyCheck.Run(options.String("fixture", "tests/fixtures/dsv4-tiny"));
+            case "train":
+                return Training.Trainer.Run(options);
+            case "export":
+                return Export.ExportCommand.Run(options);
+            case "bench":
+                return Training.StepBenchmark.Run(options);
             default:
                 Console.Error.WriteLine($"unknown command '{args[0]}'\n{Usage}");
                 return 2;

@@ -14,4 +14,7 @@ public sealed record ForwardSettings
 
     /// <summary>Run the MTP block (needs one token more than the main positions).</summary>
     public bool Mtp { get; init; }
+
+    /// <summary>The MTP head runs on every n-th position only (0, n, 2n, …): the block sees every position, the vocabulary projection fewer.</summary>
+    public int MtpStride { get; init; } = 1;
 }

@@ -36,7 +36,8 @@ public sealed class Network
     /// <summary>
     /// Logits for every position of <paramref name="ids"/> [T] (int64); with <see cref="ForwardSettings.Mtp"/> the
     /// MTP logits too: position t predicts token t+2 from the main state at t and token t+1, taken from
-    /// <paramref name="next"/> [T] (the tokens 1..T) when given (all T positions), else from ids (positions 0..T−2).
+    /// <paramref name="next"/> [T] (the tokens 1..T) when given (all T positions), else from ids (positions 0..T−2);
+    /// every <see cref="ForwardSettings.MtpStride"/>-th of those positions.
     /// </summary>
     public ForwardResult Forward(Tensor ids, ForwardSettings settings, Tensor? next = null)
     {
@@ -68,7 +69,9 @@ public sealed class Network
             var joined = cat([e.unsqueeze(1).expand(h.shape), h], -1);
             var y = joined.matmul(p[n + "eh_proj.weight"].t());
             y = Block(y, next, layer, c.MtpCompressRatio, mask, settings, indexerLosses, loads);
-            mtp = Head(y, p.Contains(n + "hc_head_fn.weight") ? n + "hc_head" : "output_hc", n + "shared_head_norm.weight").narrow(0, 0, mtpRows);
+            y = y.narrow(0, 0, mtpRows);
+            if (settings.MtpStride > 1) y = y.index_select(0, arange(0, mtpRows, settings.MtpStride, dtype: ScalarType.Int64));
+            mtp = Head(y, p.Contains(n + "hc_head_fn.weight") ? n + "hc_head" : "output_hc", n + "shared_head_norm.weight");
         }
         Tensor? indexerLoss = indexerLosses.Count == 0 ? null : stack(indexerLosses).mean();
         return new ForwardResult(logits.narrow(0, 0, length), mtp, indexerLoss, loads);
