@@ -14,14 +14,32 @@ namespace DeepSeekV4.Training;
 /// </summary>
 public static class Dsv4TinyCheck
 {
+    /// <summary>One case's comparison: per-row max abs differences and whether they meet the manifest's tolerance.</summary>
+    public sealed record CaseResult(string Name, int PromptLength, IReadOnlyList<double> RowDifferences, bool Pass)
+    {
+        public double Max => RowDifferences.Max();
+        public double Median => RowDifferences.Order().ElementAt(RowDifferences.Count / 2);
+        public int RowsOver(double limit) => RowDifferences.Count(d => d > limit);
+    }
+
     public static int Run(string fixture)
     {
+        var results = Compare(fixture);
+        foreach (var r in results)
+            Console.WriteLine($"{r.Name,-8} prompt {r.PromptLength,4}  rows {r.RowDifferences.Count,4}  max |Δ| {r.Max:E2}  median {r.Median:E2}  rows > 0.1: {r.RowsOver(0.1)}  {(r.Pass ? "PASS" : "FAIL")}");
+        bool allPass = results.All(r => r.Pass);
+        Console.WriteLine(allPass ? "dsv4-tiny: every case within the manifest's tolerances" : "dsv4-tiny: MISMATCH");
+        return allPass ? 0 : 1;
+    }
+
+    public static IReadOnlyList<CaseResult> Compare(string fixture)
+    {
+        var results = new List<CaseResult>();
         using var file = GgufFile.Open(Path.Combine(fixture, "dsv4-tiny.f16.gguf"));
         var config = DeepSeekV4Config.FromGguf(file);
         var store = ParameterStore.FromGguf(file);
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture, "manifest.json")));
         int vocab = config.VocabSize;
-        bool allPass = true;
         foreach (var c in manifest.RootElement.GetProperty("cases").EnumerateArray())
         {
             string name = c.GetProperty("name").GetString()!;
@@ -47,11 +65,9 @@ public static class Dsv4TinyCheck
             bool pass = prompt.Length <= 129
                 ? max <= 1e-2
                 : median <= 1e-3 && over <= Math.Max(2, (int)Math.Ceiling(0.01 * rows.Count)) && rows.All(double.IsFinite);
-            allPass &= pass;
-            Console.WriteLine($"{name,-8} prompt {prompt.Length,4}  rows {rows.Count,4}  max |Δ| {max:E2}  median {median:E2}  rows > 0.1: {over}  {(pass ? "PASS" : "FAIL")}");
+            results.Add(new CaseResult(name, prompt.Length, rows, pass));
         }
-        Console.WriteLine(allPass ? "dsv4-tiny: every case within the manifest's tolerances" : "dsv4-tiny: MISMATCH");
-        return allPass ? 0 : 1;
+        return results;
     }
 
     private static double MaxAbs(Tensor a, Tensor b) => (a - b).abs().max().item<float>();

@@ -31,6 +31,13 @@ public static class Trainer
             var loaded = Checkpoint.Load(checkpointPath, (s, p) => NewOptimizer(s, p));
             (setup, store, optimizer) = (loaded.Setup, loaded.Store, loaded.Optimizer!);
             Log(outDir, $"resumed from {checkpointPath} at step {optimizer.Steps}");
+            // A longer (or shorter) schedule for the rest of the run: the rate continues from where it is, by a cosine over the new remainder.
+            if (o.Flag("steps") && o.Int("steps", setup.Steps) != setup.Steps)
+            {
+                setup = setup.ExtendedTo(o.Int("steps", setup.Steps), optimizer.Steps);
+                File.WriteAllText(Path.Combine(outDir, "setup.json"), setup.ToJson());
+                Log(outDir, $"schedule changed to {setup.Steps} steps");
+            }
         }
         else
         {

@@ -121,13 +121,39 @@ public sealed record TrainingSetup
         SwigluClampShared = [.. Enumerable.Repeat(10f, Ratios.Length + 1)],
     };
 
+    /// <summary>The schedule's length before it was extended on resume (0: never extended).</summary>
+    public int OriginalSteps { get; init; }
+    /// <summary>The step from which an extended schedule runs (0: never extended).</summary>
+    public long ExtendedFrom { get; init; }
+    /// <summary>The rate at <see cref="ExtendedFrom"/>, where the extension's cosine starts.</summary>
+    public double ExtendedLearningRate { get; init; }
+
+    /// <summary>
+    /// Linear warm-up, then a cosine to <see cref="MinLearningRateRatio"/> × the peak at the last step. After an
+    /// extension: from <see cref="ExtendedFrom"/> a cosine from the rate reached there down to the same minimum.
+    /// </summary>
     public double LearningRateAt(long step)
     {
-        if (step < WarmupSteps) return LearningRate * (step + 1) / WarmupSteps;
-        double progress = Math.Min(1.0, (double)(step - WarmupSteps) / Math.Max(1, Steps - WarmupSteps));
         double min = LearningRate * MinLearningRateRatio;
+        if (ExtendedFrom > 0 && step >= ExtendedFrom)
+        {
+            double p = Math.Min(1.0, (double)(step - ExtendedFrom) / Math.Max(1, Steps - ExtendedFrom));
+            return min + (ExtendedLearningRate - min) * 0.5 * (1 + Math.Cos(Math.PI * p));
+        }
+        if (step < WarmupSteps) return LearningRate * (step + 1) / WarmupSteps;
+        int total = OriginalSteps > 0 ? OriginalSteps : Steps;
+        double progress = Math.Min(1.0, (double)(step - WarmupSteps) / Math.Max(1, total - WarmupSteps));
         return min + (LearningRate - min) * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
+
+    /// <summary>This schedule continued from <paramref name="step"/> to <paramref name="steps"/> without a jump in the rate.</summary>
+    public TrainingSetup ExtendedTo(int steps, long step) => this with
+    {
+        OriginalSteps = OriginalSteps > 0 ? OriginalSteps : Steps,
+        ExtendedFrom = step,
+        ExtendedLearningRate = LearningRateAt(step),
+        Steps = steps,
+    };
 
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 

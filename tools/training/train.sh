@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Reproduces models/dsv4-sysadmin.gguf and tests/fixtures/dsv4-sysadmin/ from nothing but the repository:
+# restores and builds tools/DeepSeekV4.Training (TorchSharp-cpu 0.107.0 = libtorch 2.10 CPU, from NuGet), builds the
+# corpus and tokenizer (tools/DeepSeekV4.Corpus, Debian packages), trains (resumable: rerun to continue), exports,
+# draws the loss curve, and prints the time each part took. Outputs outside git go to out/ (git-ignored).
+#   tools/training/train.sh            (env: CORPUS_OUT, TRAIN_RUN, THREADS to override the defaults)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+corpus=${CORPUS_OUT:-$root/out/corpus}
+run=${TRAIN_RUN:-$root/out/train-run}
+threads=${THREADS:-1}
+start=$(date +%s)
+stamp() { echo "[$(date -u +%H:%M:%S)] $* ($(( $(date +%s) - start )) s since start)"; }
+
+dotnet build "$root/tools/DeepSeekV4.Training" -c Release
+bin="$root/tools/DeepSeekV4.Training/bin/Release/net10.0"
+# libLibTorchSharp asks for GCC 13's libstdc++ for one symbol nothing calls; Debian 12 ships GCC 12's.
+python3 "$root/tools/training/relax-glibcxx.py" "$bin/runtimes/linux-x64/native/libLibTorchSharp.so"
+stamp "built"
+
+if [ ! -f "$corpus/READY" ]; then
+  dotnet run --project "$root/tools/DeepSeekV4.Corpus" -c Release -- all --out "$corpus"
+fi
+stamp "corpus ready in $corpus"
+
+# The run the committed model came from (seed 1234). Threads: 1, because libgomp's team of 2 stalls when the two
+# cores are shared; the result is deterministic for a fixed thread count.
+dotnet "$bin/dsv4-train.dll" train --resume --threads "$threads" --data "$corpus" --out "$run" --seed 1234 \
+  --dim 256 --ratios 0,4,128,4 --experts 8 --active 2 --moe-inter 96 --steps 600 --lr 3e-3 --warmup 20 \
+  --dense-indexer-steps 100 --eval-every 50 --eval-windows 8 --checkpoint-every 25
+stamp "trained ($run/loss.csv, $run/train.log)"
+
+dotnet "$bin/dsv4-train.dll" export --threads "$threads" --checkpoint "$run/checkpoint.bin" --data "$corpus" \
+  --out "$root/models/dsv4-sysadmin.gguf" --fixture-dir "$root/tests/fixtures/dsv4-sysadmin" --eval-windows 64
+cp "$run/loss.csv" "$root/docs/dsv4-sysadmin-loss.csv"
+dotnet run --project "$root/tools/DeepSeekV4.Corpus" -c Release -- plot-loss --csv "$root/docs/dsv4-sysadmin-loss.csv" \
+  --png "$root/docs/dsv4-sysadmin-loss.png" --title "dsv4-sysadmin: training loss"
+stamp "exported"
