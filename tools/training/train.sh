@@ -20,14 +20,23 @@ stamp "built"
 
 if [ ! -f "$corpus/READY" ]; then
   dotnet run --project "$root/tools/DeepSeekV4.Corpus" -c Release -- all --out "$corpus"
+  # Chat-formatted samples appended to train.u16 (the lead's chat_mix.py), so the model learns the chat template.
+  if [ -f "$root/tools/training/chat_mix.py" ]; then
+    dotnet build "$root/src/DeepSeekV4.Cli" -c Release
+    python3 "$root/tools/training/chat_mix.py" --corpus "$corpus" --dsv4 "dotnet $root/src/DeepSeekV4.Cli/bin/Release/net10.0/dsv4.dll"
+  fi
 fi
 stamp "corpus ready in $corpus"
 
-# The run the committed model came from (seed 1234). Threads: 1, because libgomp's team of 2 stalls when the two
-# cores are shared; the result is deterministic for a fixed thread count.
-dotnet "$bin/dsv4-train.dll" train --resume --threads "$threads" --data "$corpus" --out "$run" --seed 1234 \
-  --dim 256 --ratios 0,4,128,4 --experts 8 --active 2 --moe-inter 96 --steps 600 --lr 3e-3 --warmup 20 \
-  --dense-indexer-steps 100 --eval-every 50 --eval-windows 8 --checkpoint-every 25
+# The committed model's run (seed 1234), in its two phases: a 600-step schedule stopped after step 425, then resumed
+# with the schedule extended to 1,425 steps (the rate continues from where it was). Threads: 1, because libgomp's team
+# of 2 stalls when the two cores are shared; the result is deterministic for a fixed thread count.
+shape=(--dim 256 --ratios 0,4,128,4 --experts 8 --active 2 --moe-inter 96 --lr 3e-3 --warmup 20
+  --dense-indexer-steps 100 --eval-every 50 --eval-windows 8 --checkpoint-every 25 --seed 1234)
+if [ ! -f "$run/checkpoint.bin" ]; then
+  dotnet "$bin/dsv4-train.dll" train --threads "$threads" --data "$corpus" --out "$run" "${shape[@]}" --steps 600 --max-steps 425
+fi
+dotnet "$bin/dsv4-train.dll" train --resume --threads "$threads" --data "$corpus" --out "$run" --steps 1425
 stamp "trained ($run/loss.csv, $run/train.log)"
 
 dotnet "$bin/dsv4-train.dll" export --threads "$threads" --checkpoint "$run/checkpoint.bin" --data "$corpus" \
