@@ -1,0 +1,4 @@
+using DeepSeekV4.Training;
+using TorchSharp;
+
+return CommandLine.Run(args);
