@@ -8,9 +8,11 @@ that continues the document, which is what a model this small can learn to give.
 plain documents; training windows are drawn at uniform offsets, so they mix.
 
 usage: chat_mix.py --corpus DIR --dsv4 'dotnet path/to/dsv4.dll' [--seed 17]
-Reads DIR/train.u16 and DIR/tokenizer.gguf, writes DIR/train-chat.u16 (the plain documents, then the samples).
+Reads DIR/train.u16 (the corpus tool's plain documents) and DIR/tokenizer.gguf; keeps the plain file as
+DIR/train-plain.u16 and writes DIR/train.u16 = the plain documents, then the samples. Run again, it starts from
+train-plain.u16, so the result is the same.
 """
-import argparse, array, json, random, subprocess, sys
+import argparse, array, json, os, random, subprocess, sys
 
 INSTRUCTIONS = [
     "Summarize this document in one sentence:",
@@ -37,8 +39,11 @@ def main():
     bos, user, assistant, think_end, eos = tokenize(a.dsv4, vocab, "<｜begin▁of▁sentence｜><｜User｜><｜Assistant｜></think><｜end▁of▁sentence｜>")
     heads = [tokenize(a.dsv4, vocab, i + "\n\n") for i in INSTRUCTIONS]
 
+    plain = f"{a.corpus}/train-plain.u16"
+    if not os.path.exists(plain) or os.path.getmtime(f"{a.corpus}/train.u16") > os.path.getmtime(plain) + 1:
+        os.replace(f"{a.corpus}/train.u16", plain)   # a new plain file from the corpus tool
     tokens = array.array("H")
-    with open(f"{a.corpus}/train.u16", "rb") as f:
+    with open(plain, "rb") as f:
         tokens.frombytes(f.read())
     if sys.byteorder != "little":
         tokens.byteswap()
@@ -59,8 +64,10 @@ def main():
     out = tokens + samples
     if sys.byteorder != "little":
         out.byteswap()
-    with open(f"{a.corpus}/train-chat.u16", "wb") as f:
+    with open(f"{a.corpus}/train.u16.tmp", "wb") as f:
         f.write(out.tobytes())
+    os.replace(f"{a.corpus}/train.u16.tmp", f"{a.corpus}/train.u16")
+    os.utime(plain)
     print(json.dumps({"documents": len(starts) - 1, "chat_samples": count, "plain_tokens": len(tokens), "chat_tokens": len(samples),
                       "chat_share": round(len(samples) / len(out), 4)}))
 
