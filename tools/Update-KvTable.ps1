@@ -30,9 +30,9 @@ $sections = foreach ($ctx in $ContextLength) {
     $first = $rows[0]
     $inv = [Globalization.CultureInfo]::InvariantCulture
     $lines = @(
-        "Context $($ctx.ToString('N0', $inv)) tokens: $($first.Tokens.ToString('N0', $inv)) held-out tokens scored in $($first.Windows) windows; " +
+        ("Context $($ctx.ToString('N0', $inv)) tokens: $($first.Tokens.ToString('N0', $inv)) held-out tokens scored in $($first.Windows) windows; " +
         "baseline the Native cache (PPL $($first.BaselinePerplexity.ToString('F3', $inv))). " +
-        "Measured $((Get-Date).ToString('yyyy-MM-dd', $inv)) in $([int]((Get-Date) - $started).TotalSeconds) s.",
+        "Measured $((Get-Date).ToString('yyyy-MM-dd', $inv)) in $([int]((Get-Date) - $started).TotalSeconds) s."),
         '',
         '| KV cache | bytes/token | PPL | ΔPPL | mean KLD | p99 KLD | top-1 agreement |',
         '|---|---:|---:|---:|---:|---:|---:|'
