@@ -11,12 +11,12 @@
              in en-US/ beside the manifest, where Get-Help looks.
     Package  a clean module folder out/DeepSeekV4/<version> (manifest, en-US help, formats, types, bin) built with
              -Configuration, checked with Test-ModuleManifest and by importing it in a fresh pwsh.
-    Demo     builds, makes the demo model (random weights), imports the module, pipes two documents through
+    Demo     builds, imports the module and the trained model (models/dsv4-sysadmin.gguf), pipes the example documents through
              Invoke-DSCompletion (the second reuses the cached instruction) and shows Get-DSKvCacheStats.
     Bench    dsv4 bench with the remaining arguments, or with -BenchArguments '--model m.gguf -p 512 -n 128' as one
              string (needed from bash: pwsh reads a bare -p as an abbreviation of its own parameters).
     KvTable  builds, then regenerates the KV-cache format table of the trained model (tools/Update-KvTable.ps1):
-             docs/kv-format-quality.md and the tables in README.md and docs/about_DeepSeekV4.md.
+             docs/measurements/kv-format-quality.md and the tables in README.md and docs/about_DeepSeekV4.md.
     From bash, give several tasks as one word: -Task Build,Test (PowerShell also takes -Task Build, Test).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Build,Test,Docs,Package
@@ -131,17 +131,15 @@ try {
             }
             'Demo' {
                 Invoke-Native { dotnet build Module.sln -c $Configuration } 'build'
-                $model = Join-Path $PSScriptRoot 'out/demo/tiny.gguf'
-                New-Item -ItemType Directory -Force (Split-Path $model) | Out-Null
-                Write-Host 'Making the demo model: a synthetic DeepSeek V4 with RANDOM weights, so its text is noise.'
-                Invoke-Native { & $dsv4 make-model --preset tiny --out $model } 'make-model'
-                # a fresh process, so the module assembly is not locked in this one; the tiny model holds 1,024 tokens
+                # the model trained in this repository (tools/DeepSeekV4.Training), on system-administration text
+                $model = Join-Path $PSScriptRoot 'models/dsv4-sysadmin.gguf'
+                # a fresh process, so the module assembly is not locked in this one; the model was trained on 1,024 tokens
                 $demo = @"
 Import-Module '$PSScriptRoot/DeepSeekV4.psd1'
 Get-DSMemoryEstimate -LiteralPath '$model' -ContextLength 1024
 Import-DSModel -LiteralPath '$model' -Name demo -ContextLength 1024 -PassThru | Format-Table
 `$results = Get-ChildItem '$PSScriptRoot/docs/examples' -Filter *.txt |
-    Invoke-DSCompletion -Instruction 'Summarize this document in one sentence:' -MaxTokens 32 -Seed 42
+    Invoke-DSCompletion -Instruction 'Summarize this document in one sentence:' -MaxTokens 48 -Temperature 0.6 -TopP 0.9 -RepeatPenalty 1.15 -Seed 42
 `$results | Format-List Source, FinishReason, PromptTokens, ReusedTokens, CompletionTokens, PrefillTokensPerSecond, DecodeTokensPerSecond, Text
 if (`$results[1].ReusedTokens -le 0) { throw 'the second document did not reuse the cached instruction' }
 "The second document reused `$(`$results[1].ReusedTokens) cached tokens of the instruction."

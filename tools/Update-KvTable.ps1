@@ -4,7 +4,7 @@
     Regenerates the KV-cache format table of the trained model (issue 17): perplexity, ΔPPL, KL divergence and top-1
     agreement of each KV-cache format against the model's own Native cache, on held-out text it was never trained on.
 .DESCRIPTION
-    Runs `dsv4 perplexity --json` once per context length and writes the table to docs/kv-format-quality.md and between
+    Runs `dsv4 perplexity --json` once per context length and writes the table to docs/measurements/kv-format-quality.md and between
     the <!-- kv-table --> and <!-- /kv-table --> markers of README.md and docs/about_DeepSeekV4.md.
     Called by `./build.ps1 -Task KvTable` (which builds first).
 #>
@@ -46,7 +46,7 @@ $sections = foreach ($ctx in $ContextLength) {
 
 $command = "./build.ps1 -Task KvTable"
 $table = "Model ``$(Split-Path -Leaf $Model)``, text ``$(Split-Path -Leaf $Text)`` (held-out split); regenerate with ``$command``.`n`n" + ($sections -join "`n`n")
-Set-Content -LiteralPath (Join-Path $root 'docs/kv-format-quality.md') -Value "# KV-cache formats on the trained model`n`n$table" -Encoding utf8NoBOM
+Set-Content -LiteralPath (Join-Path $root "docs/measurements/kv-format-quality.md") -Value "# KV-cache formats on the trained model`n`n$table" -Encoding utf8NoBOM
 foreach ($file in 'README.md', 'docs/about_DeepSeekV4.md') {
     $path = Join-Path $root $file
     $content = Get-Content -Raw -LiteralPath $path

@@ -5,7 +5,7 @@ using DeepSeekV4.Engine.Tests.Cli;
 namespace DeepSeekV4.Engine.Tests.Models.DeepSeekV4.Trained;
 
 /// <summary>
-/// The ordering of the KV-format table (README, docs/kv-format-quality.md) where it is certain, on the trained model and
+/// The ordering of the KV-format table (README, docs/measurements/kv-format-quality.md) where it is certain, on the trained model and
 /// held-out text: the BF16 cache holds exactly the values the Native cache holds (the model's FP8 non-rotary dims and FP4
 /// indexer keys are exact in BF16, and Native keeps the rotary dims in BF16), so its scores are Native's bit for bit; Q4_0
 /// (4 bits per value) is the farthest from Native.
