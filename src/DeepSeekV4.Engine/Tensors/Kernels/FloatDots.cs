@@ -31,6 +31,20 @@ internal static unsafe class FloatDots
     internal static float Avx2Path<T>(byte* w, float* x, int n) where T : IFloatRow
     {
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int i = Avx2Accumulate<T>(w, x, n, ref a0, ref a1, ref a2, ref a3);
+        float sum = Vector256.Sum((a0 + a1) + (a2 + a3));
+        for (; i < n; i++) sum += T.Load1(w, i) * x[i];
+        return sum;
+    }
+
+    /// <summary>
+    /// Adds w·x over the first multiple of 8 of <paramref name="n"/> values into four FMA accumulators (so the FMA latency
+    /// does not bound the loop); returns how many values it took, the rest being the caller's scalar tail.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Avx2Accumulate<T>(byte* w, float* x, int n, ref Vector256<float> a0, ref Vector256<float> a1,
+        ref Vector256<float> a2, ref Vector256<float> a3) where T : IFloatRow
+    {
         int i = 0;
         for (; i + 32 <= n; i += 32)
         {
@@ -40,9 +54,7 @@ internal static unsafe class FloatDots
             a3 = Fma.MultiplyAdd(T.Load8(w, i + 24), Avx.LoadVector256(x + i + 24), a3);
         }
         for (; i + 8 <= n; i += 8) a0 = Fma.MultiplyAdd(T.Load8(w, i), Avx.LoadVector256(x + i), a0);
-        float sum = Vector256.Sum((a0 + a1) + (a2 + a3));
-        for (; i < n; i++) sum += T.Load1(w, i) * x[i];
-        return sum;
+        return i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -111,15 +111,7 @@ internal static unsafe class FloatProducts
             int m = Math.Min(source.Chunk, n - o);
             byte* w = source.Values(row, o, m);
             float* xo = x + o;
-            int i = 0;
-            for (; i + 32 <= m; i += 32)
-            {
-                a0 = Fma.MultiplyAdd(T.Load8(w, i), Avx.LoadVector256(xo + i), a0);
-                a1 = Fma.MultiplyAdd(T.Load8(w, i + 8), Avx.LoadVector256(xo + i + 8), a1);
-                a2 = Fma.MultiplyAdd(T.Load8(w, i + 16), Avx.LoadVector256(xo + i + 16), a2);
-                a3 = Fma.MultiplyAdd(T.Load8(w, i + 24), Avx.LoadVector256(xo + i + 24), a3);
-            }
-            for (; i + 8 <= m; i += 8) a0 = Fma.MultiplyAdd(T.Load8(w, i), Avx.LoadVector256(xo + i), a0);
+            int i = FloatDots.Avx2Accumulate<T>(w, xo, m, ref a0, ref a1, ref a2, ref a3);
             for (; i < m; i++) tail += T.Load1(w, i) * xo[i];
         }
         sums[0] = Vector256.Sum((a0 + a1) + (a2 + a3)) + tail;
