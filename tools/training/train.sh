@@ -40,7 +40,7 @@ dotnet "$bin/dsv4-train.dll" train --resume --threads "$threads" --data "$corpus
 stamp "trained ($run/loss.csv, $run/train.log)"
 
 dotnet "$bin/dsv4-train.dll" export --threads "$threads" --checkpoint "$run/checkpoint.bin" --data "$corpus" \
-  --out "$root/models/dsv4-sysadmin.gguf" --fixture-dir "$root/tests/fixtures/dsv4-sysadmin" --eval-windows 64
+  --out "$root/models/dsv4-sysadmin.gguf" --fixture-dir "$root/tests/fixtures/dsv4-sysadmin" --eval-windows 64 --type q4_k
 cp "$run/loss.csv" "$root/docs/dsv4-sysadmin-loss.csv"
 dotnet run --project "$root/tools/DeepSeekV4.Corpus" -c Release -- plot-loss --csv "$root/docs/dsv4-sysadmin-loss.csv" \
   --png "$root/docs/dsv4-sysadmin-loss.png" --title "dsv4-sysadmin: training loss"
