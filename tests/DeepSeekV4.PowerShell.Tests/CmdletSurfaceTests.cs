@@ -134,6 +134,7 @@ public class CmdletSurfaceTests
             ["WeightType"] = new("String", "BuiltIn"),
             ["ContextLength"] = new("Int32", Transformation: "TokenCountTransformationAttribute"),
             ["KvCacheType"] = new("KvCacheFormat"),
+            ["Numerics"] = new("DeepSeekV4Numerics"),
             ["AvailableMemory"] = new("Int64", Aliases: ["DeviceMemory"]),
             ["Device"] = new("ComputeDevice"),
             ["DeviceId"] = new("Int32"),

@@ -29,6 +29,21 @@ Describe 'Get-DSMemoryEstimate' {
         Get-DSModel | Should -BeNullOrEmpty
     }
 
+    It '-Numerics chooses the default cache format as Import-DSModel does; -KvCacheType wins' {
+        $fast = Get-DSMemoryEstimate -Path $FixtureModel -ContextLength 512
+        $reference = Get-DSMemoryEstimate -Path $FixtureModel -ContextLength 512 -Numerics Reference
+        "$($fast.KvCacheType)" | Should -Be 'Native'
+        "$($reference.KvCacheType)" | Should -Be 'F32'
+        $reference.KvCacheBytes | Should -BeGreaterThan $fast.KvCacheBytes
+        "$((Get-DSMemoryEstimate -Path $FixtureModel -ContextLength 512 -Numerics Float -KvCacheType Q8_0).KvCacheType)" | Should -Be 'Q8_0'
+        $imported = Import-DSModel -LiteralPath $FixtureModel -Name estimate-numerics -Numerics Reference -ContextLength 512 -NoWarmUp -PassThru
+        try {
+            "$($imported.KvCacheType)" | Should -Be "$($reference.KvCacheType)"
+            $imported.KvCacheBytes | Should -Be $reference.KvCacheBytes
+        }
+        finally { Remove-DSModel -Name estimate-numerics -Confirm:$false }
+    }
+
     It '-Path expands wildcards: one estimate per file' {
         $e = Get-DSMemoryEstimate -Path (Join-Path $models '*.gguf') -ContextLength 256
         @($e).Count | Should -Be 2

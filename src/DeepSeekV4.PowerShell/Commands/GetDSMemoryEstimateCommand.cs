@@ -3,6 +3,7 @@ using DeepSeekV4.Engine.Compute;
 using DeepSeekV4.Engine.Compute.Gpu;
 using DeepSeekV4.Engine.Inference;
 using DeepSeekV4.Engine.KvCache;
+using DeepSeekV4.Engine.Models.DeepSeekV4;
 
 namespace DeepSeekV4.PowerShell.Commands;
 
@@ -44,8 +45,15 @@ public sealed class GetDSMemoryEstimateCommand : DSCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int ContextLength { get => _contextLength ?? 0; set => _contextLength = value; }
 
+    private KvCacheFormat? _kvCacheType;
+
+    /// <summary>The cache format; by default the one Import-DSModel takes for -Numerics (Native for Fast, F32 for Reference and Float).</summary>
     [Parameter]
-    public KvCacheFormat KvCacheType { get; set; } = KvCacheFormat.Native;
+    public KvCacheFormat KvCacheType { get => _kvCacheType ?? ForwardRounding.DefaultKvCacheFormat(Numerics); set => _kvCacheType = value; }
+
+    /// <summary>The numerics the model will be imported with; they choose the default cache format.</summary>
+    [Parameter]
+    public DeepSeekV4Numerics Numerics { get; set; } = DeepSeekV4Numerics.Fast;
 
     [Parameter]
     [Alias("DeviceMemory")]
