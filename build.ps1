@@ -93,7 +93,7 @@ try {
             'Test' {
                 $results = Join-Path $PSScriptRoot 'TestResults'
                 Remove-Item $results -Recurse -Force -ErrorAction Ignore
-                dotnet test Module.sln -c $Configuration --filter "Category!=GpuSimulatorFull" --logger trx --results-directory $results
+                dotnet test Module.sln -c $Configuration --logger trx --results-directory $results
                 $xunitExit = $LASTEXITCODE
                 $pester = & (Join-Path $PSScriptRoot 'tools/Install-Pester.ps1')
                 # a fresh process: a loaded module assembly stays locked, and the suite imports the module itself

@@ -13,10 +13,19 @@ namespace DeepSeekV4.Engine.Compute.Gpu;
 internal static class GpuContext
 {
     /// <summary>
-    /// The simulator's shape: warps of 4 threads, 4 warps per group, 2 multiprocessors. Small on purpose: the CPU
-    /// accelerator runs every simulated thread, so the kernels' warp logic is exercised at a fraction of the cost of 32-wide warps.
+    /// simulator:0, the shape whole models run on: warps of 2 threads, 2 warps per group, 1 multiprocessor. ILGPU's CPU
+    /// accelerator runs every simulated thread as an OS thread and every warp shuffle and group step as a barrier
+    /// between them, so on a 2-core machine the time per token grows with the threads; this is the smallest shape that
+    /// still has several lanes per warp and several warps per group (a decode step of dsv4-tiny with the other core busy: 2.2 s,
+    /// against 16 s at 4 × 4 × 2; 0.6 s with both cores free).
     /// </summary>
-    public static readonly CPUDevice SimulatorDevice = new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 4, numMultiprocessors: 2);
+    public static readonly CPUDevice SimulatorDevice = new(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1);
+
+    /// <summary>
+    /// simulator:1, a wider shape for the kernel tests: warps of 4 threads (two shuffle levels), 4 warps per group and
+    /// 2 multiprocessors running groups side by side.
+    /// </summary>
+    public static readonly CPUDevice WideSimulatorDevice = new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 4, numMultiprocessors: 2);
 
     private static readonly Lazy<Context> Shared = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -30,6 +39,7 @@ internal static class GpuContext
             .Cuda()
             .OpenCL(UsableOpenCl)
             .CPU(SimulatorDevice)
+            .CPU(WideSimulatorDevice)
             .Optimize(OptimizationLevel.O2));
     }
 

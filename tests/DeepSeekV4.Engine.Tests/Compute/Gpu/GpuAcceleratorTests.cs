@@ -7,12 +7,13 @@ namespace DeepSeekV4.Engine.Tests.Compute.Gpu;
 public sealed class GpuAcceleratorTests
 {
     [Fact]
-    public void TheSimulatorIsListedWithItsShape()
+    public void BothSimulatorShapesAreListed()
     {
-        var simulator = Assert.Single(GpuDevices.List(), d => d.Kind == GpuDeviceKind.Simulator);
-        Assert.Equal("simulator:0", simulator.Id);
-        Assert.True(simulator.MemoryBytes > 0);
-        Assert.Contains("warp 4", simulator.Detail);
+        var simulators = GpuDevices.List().Where(d => d.Kind == GpuDeviceKind.Simulator).ToArray();
+        Assert.Equal(["simulator:0", "simulator:1"], simulators.Select(d => d.Id));
+        Assert.All(simulators, d => Assert.True(d.MemoryBytes > 0));
+        Assert.Contains("warp 2, 4 threads per group, 1 multiprocessors", simulators[0].Detail);
+        Assert.Contains("warp 4, 16 threads per group, 2 multiprocessors", simulators[1].Detail);
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public sealed class GpuAcceleratorTests
     {
         var e = Assert.Throws<GpuDeviceUnavailableException>(() => GpuDevices.Get(GpuDeviceKind.Simulator, 3));
         Assert.Equal("simulator:3", e.Device);
-        Assert.Contains("1 simulator device", e.Message);
+        Assert.Contains("2 simulator device", e.Message);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace DeepSeekV4.Engine.Tests.Compute.Gpu.Backend;
 
 /// <summary>
 /// The F16 tiny model on the GPU backend (Fast numerics), and its twin with Reference numerics, shared by the GPU sequence
-/// tests: on the first CUDA device when the machine has one (there the GpuSimulatorFull set runs in seconds), else on ILGPU's simulator.
+/// tests: on the first CUDA device when the machine has one (there the GpuSimulatorManifest set runs in seconds), else on ILGPU's simulator.
 /// </summary>
 public sealed class GpuTinyModelFixture : IDisposable
 {
