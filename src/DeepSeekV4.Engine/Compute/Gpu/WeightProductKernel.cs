@@ -1,3 +1,4 @@
+using DeepSeekV4.Engine.Compute.Gpu.Attention;
 using ILGPU;
 
 namespace DeepSeekV4.Engine.Compute.Gpu;
@@ -7,7 +8,7 @@ namespace DeepSeekV4.Engine.Compute.Gpu;
 /// for every row r and vector t &lt; count, with W kept in its ggml blocks. One warp per row: lane l decodes chunks
 /// l, l + warp, … of 32 weights (four parts of eight, in registers) and multiplies each decoded part with up to four
 /// vectors at once, so a batch reads the row once per four vectors; the lanes' partial sums are added with warp
-/// shuffles and lane 0 writes. Rows beyond the matrix (the last group's spare warps) return at once — a whole warp
+/// shuffles (only those of the pass's vectors) and lane 0 writes. Rows beyond the matrix (the last group's spare warps) return at once — a whole warp
 /// together, so the shuffles never miss a lane.
 /// </summary>
 public static class WeightProductKernel
@@ -46,10 +47,12 @@ public static class WeightProductKernel
                     if (vectors > 3) s3 += w.Dot(x, x0 + 3L * cols + first, valid);
                 }
             }
-            s0 = WarpSum(s0);
-            s1 = WarpSum(s1);
-            s2 = WarpSum(s2);
-            s3 = WarpSum(s3);
+            // Only the vectors of this pass: a decode step sums one value, not four (a shuffle is a barrier on the simulator).
+            // `vectors` is the same in every lane, so the whole warp takes each branch.
+            s0 = WarpReduce.SumToFirst(s0);
+            if (vectors > 1) s1 = WarpReduce.SumToFirst(s1);
+            if (vectors > 2) s2 = WarpReduce.SumToFirst(s2);
+            if (vectors > 3) s3 = WarpReduce.SumToFirst(s3);
             if (lane == 0)
             {
                 long y0 = (long)t0 * shape.Rows + row;
@@ -59,13 +62,5 @@ public static class WeightProductKernel
                 if (vectors > 3) y[y0 + 3L * shape.Rows] = s3;
             }
         }
-    }
-
-    /// <summary>The sum of <paramref name="value"/> over the warp, complete in lane 0.</summary>
-    private static float WarpSum(float value)
-    {
-        for (int offset = Warp.WarpSize / 2; offset > 0; offset >>= 1)
-            value += Warp.ShuffleDown(value, offset);
-        return value;
     }
 }

@@ -52,7 +52,7 @@ public static class ExpertProductKernel
                 sum += decoder.Decode(tables, weights, row, c, p, valid).Dot(x, input + first, valid);
             }
         }
-        sum = WarpReduce.Sum(sum);
+        sum = WarpReduce.SumToFirst(sum);
         if (lane == 0) y[output] = sum;
     }
 }

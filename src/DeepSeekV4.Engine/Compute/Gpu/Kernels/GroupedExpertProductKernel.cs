@@ -52,10 +52,11 @@ public static class GroupedExpertProductKernel
                     if (count > 3) a3 += w.Dot(x, x3 + first, valid);
                 }
             }
-            a0 = WarpReduce.Sum(a0);
-            a1 = WarpReduce.Sum(a1);
-            a2 = WarpReduce.Sum(a2);
-            a3 = WarpReduce.Sum(a3);
+            // Sums only for the slots of this pass (`count` is the same in every lane), complete in lane 0, which writes.
+            a0 = WarpReduce.SumToFirst(a0);
+            if (count > 1) a1 = WarpReduce.SumToFirst(a1);
+            if (count > 2) a2 = WarpReduce.SumToFirst(a2);
+            if (count > 3) a3 = WarpReduce.SumToFirst(a3);
             if (lane == 0)
             {
                 y[(long)s0 * shape.Rows + r] = a0;
