@@ -22,10 +22,11 @@ internal static class GpuContext
     public static readonly CPUDevice SimulatorDevice = new(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1);
 
     /// <summary>
-    /// simulator:1, a wider shape for the kernel tests: warps of 4 threads (two shuffle levels), 4 warps per group and
+    /// simulator:1, a wider shape for the kernel tests: warps of 8 threads (three shuffle levels, so a butterfly runs past
+    /// the quarter-warp split of <see cref="Attention.WarpReduce.SumFour"/> as on a 32-wide GPU), 2 warps per group and
     /// 2 multiprocessors running groups side by side.
     /// </summary>
-    public static readonly CPUDevice WideSimulatorDevice = new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 4, numMultiprocessors: 2);
+    public static readonly CPUDevice WideSimulatorDevice = new(numThreadsPerWarp: 8, numWarpsPerMultiprocessor: 2, numMultiprocessors: 2);
 
     private static readonly Lazy<Context> Shared = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
 

@@ -8,7 +8,7 @@ namespace DeepSeekV4.Engine.Compute.Gpu;
 /// for every row r and vector t &lt; count, with W kept in its ggml blocks. One warp per row: lane l decodes chunks
 /// l, l + warp, … of 32 weights (four parts of eight, in registers) and multiplies each decoded part with up to four
 /// vectors at once, so a batch reads the row once per four vectors; the lanes' partial sums are added with warp
-/// shuffles (only those of the pass's vectors) and lane 0 writes. Rows beyond the matrix (the last group's spare warps) return at once — a whole warp
+/// shuffles (one sum in decode, <see cref="WarpReduce.SumFour"/> for a batch) and the lanes holding them write. Rows beyond the matrix (the last group's spare warps) return at once — a whole warp
 /// together, so the shuffles never miss a lane.
 /// </summary>
 public static class WeightProductKernel
@@ -47,19 +47,18 @@ public static class WeightProductKernel
                     if (vectors > 3) s3 += w.Dot(x, x0 + 3L * cols + first, valid);
                 }
             }
-            // Only the vectors of this pass: a decode step sums one value, not four (a shuffle is a barrier on the simulator).
-            // `vectors` is the same in every lane, so the whole warp takes each branch.
-            s0 = WarpReduce.SumToFirst(s0);
-            if (vectors > 1) s1 = WarpReduce.SumToFirst(s1);
-            if (vectors > 2) s2 = WarpReduce.SumToFirst(s2);
-            if (vectors > 3) s3 = WarpReduce.SumToFirst(s3);
-            if (lane == 0)
+            long y0 = (long)t0 * shape.Rows + row;
+            if (vectors == 1)
             {
-                long y0 = (long)t0 * shape.Rows + row;
-                y[y0] = s0;
-                if (vectors > 1) y[y0 + shape.Rows] = s1;
-                if (vectors > 2) y[y0 + 2L * shape.Rows] = s2;
-                if (vectors > 3) y[y0 + 3L * shape.Rows] = s3;
+                // A decode step: one sum (`vectors` is the same in every lane, so the whole warp takes each branch).
+                s0 = WarpReduce.SumToFirst(s0);
+                if (lane == 0) y[y0] = s0;
+            }
+            else
+            {
+                float sum = WarpReduce.SumFour(s0, s1, s2, s3, out int v, out float next, out bool writes);
+                if (writes && v < vectors) y[y0 + v * (long)shape.Rows] = sum;
+                if (writes && Warp.WarpSize == 2 && v + 1 < vectors) y[y0 + (v + 1) * (long)shape.Rows] = next;
             }
         }
     }

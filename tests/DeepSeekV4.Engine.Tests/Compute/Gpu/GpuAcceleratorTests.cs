@@ -13,7 +13,7 @@ public sealed class GpuAcceleratorTests
         Assert.Equal(["simulator:0", "simulator:1"], simulators.Select(d => d.Id));
         Assert.All(simulators, d => Assert.True(d.MemoryBytes > 0));
         Assert.Contains("warp 2, 4 threads per group, 1 multiprocessors", simulators[0].Detail);
-        Assert.Contains("warp 4, 16 threads per group, 2 multiprocessors", simulators[1].Detail);
+        Assert.Contains("warp 8, 16 threads per group, 2 multiprocessors", simulators[1].Detail);
     }
 
     [Fact]

@@ -52,18 +52,20 @@ public static class GroupedExpertProductKernel
                     if (count > 3) a3 += w.Dot(x, x3 + first, valid);
                 }
             }
-            // Sums only for the slots of this pass (`count` is the same in every lane), complete in lane 0, which writes.
-            a0 = WarpReduce.SumToFirst(a0);
-            if (count > 1) a1 = WarpReduce.SumToFirst(a1);
-            if (count > 2) a2 = WarpReduce.SumToFirst(a2);
-            if (count > 3) a3 = WarpReduce.SumToFirst(a3);
-            if (lane == 0)
+            if (count == 1)
             {
-                y[(long)s0 * shape.Rows + r] = a0;
-                if (count > 1) y[(long)s1 * shape.Rows + r] = a1;
-                if (count > 2) y[(long)s2 * shape.Rows + r] = a2;
-                if (count > 3) y[(long)s3 * shape.Rows + r] = a3;
+                // `count` is the same in every lane, so the whole warp takes each branch.
+                a0 = WarpReduce.SumToFirst(a0);
+                if (lane == 0) y[(long)s0 * shape.Rows + r] = a0;
+            }
+            else
+            {
+                float sum = WarpReduce.SumFour(a0, a1, a2, a3, out int v, out float next, out bool writes);
+                if (writes && v < count) y[(long)Slot(v, s0, s1, s2, s3) * shape.Rows + r] = sum;
+                if (writes && Warp.WarpSize == 2 && v + 1 < count) y[(long)Slot(v + 1, s0, s1, s2, s3) * shape.Rows + r] = next;
             }
         }
     }
+
+    private static int Slot(int v, int s0, int s1, int s2, int s3) => v == 0 ? s0 : v == 1 ? s1 : v == 2 ? s2 : s3;
 }
