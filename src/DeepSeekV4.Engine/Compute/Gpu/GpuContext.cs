@@ -17,7 +17,7 @@ internal static class GpuContext
     /// accelerator runs every simulated thread as an OS thread and every warp shuffle and group step as a barrier
     /// between them, so on a 2-core machine the time per token grows with the threads; this is the smallest shape that
     /// still has several lanes per warp and several warps per group (a decode step of dsv4-tiny with the other core busy: 2.2 s,
-    /// against 16 s at 4 × 4 × 2; 0.6 s with both cores free).
+    /// against 16 s at 4 × 4 × 2; 0.4 s with both cores free).
     /// </summary>
     public static readonly CPUDevice SimulatorDevice = new(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1);
 
