@@ -59,6 +59,13 @@ public sealed class CorpusSteps(CorpusPaths paths, TextWriter log)
         return cut;
     }
 
+    public Summaries.SummarySamples.SummaryStats WriteSummaries(int seed)
+    {
+        var stats = Summaries.SummarySamples.Write(paths, seed);
+        log.WriteLine($"summaries: {stats.Samples} samples, {stats.Tokens} tokens (mean {stats.MeanSampleTokens:F0} a sample, answers {stats.MeanAnswerWords:F1} words) → {paths.Summaries}");
+        return stats;
+    }
+
     public CorpusStats WriteTokens(string deepSeekTokenizer)
     {
         Tokenizer tokenizer;

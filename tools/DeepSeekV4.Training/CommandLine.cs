@@ -8,7 +8,9 @@ public static class CommandLine
     public const string Usage = """
         dsv4-train — trains a small DeepSeek V4 (TorchSharp, CPU) and exports it as a GGUF.
           check-dsv4-tiny [--fixture DIR]     reproduce the dsv4-tiny reference logits (QAT simulation on)
-          train --data DIR --out DIR [--resume] [options]   (see TrainingOptions)
+          train --data DIR --out DIR [--resume] [options]   (see TrainingSetup.FromOptions)
+          train --data DIR --out DIR --init CHECKPOINT --steps TOTAL [--lr R] [--mix-file F --mix-share S] [--max-ctx N]
+                                              a second phase on a finished run (weights + optimizer; rerun with --resume)
           export --checkpoint FILE --tokenizer FILE --heldout FILE --out FILE.gguf --fixture-dir DIR
         common: --threads N (default 2)
         """;

@@ -41,6 +41,13 @@ public sealed class TokenData
         return Window((long)(h % (ulong)span), length);
     }
 
+    /// <summary>A uniform number in [0, 1) for (seed, step, slot), independent of the window's offset: which file a mixed run draws from.</summary>
+    public static double Draw(long seed, long step, int slot)
+    {
+        ulong h = Mix((ulong)seed ^ 0xD1B54A32D192ED03UL ^ Mix((ulong)step * 0xA24BAED4963EE407UL ^ Mix((ulong)slot + 0x9FB21C651E98DF25UL)));
+        return (h >> 11) * (1.0 / (1UL << 53));
+    }
+
     /// <summary>Up to <paramref name="count"/> non-overlapping windows spread evenly over the file (held-out evaluation).</summary>
     public IEnumerable<long> EvenOffsets(int length, int count)
     {

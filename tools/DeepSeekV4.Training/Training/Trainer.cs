@@ -21,7 +21,8 @@ public static class Trainer
         Directory.CreateDirectory(outDir);
         string checkpointPath = Path.Combine(outDir, "checkpoint.bin");
         string? dataDir = o.String("data", "") is { Length: > 0 } d ? d : null;
-        int vocabulary = dataDir is null ? o.Int("vocab", 8192) : VocabularyOf(Path.Combine(dataDir, "tokenizer.gguf"));
+        string? tokenizerPath = dataDir is null ? null : Path.Combine(dataDir, "tokenizer.gguf");
+        int vocabulary = tokenizerPath is not null && File.Exists(tokenizerPath) ? VocabularyOf(tokenizerPath) : o.Int("vocab", 8192);
 
         TrainingSetup setup;
         ParameterStore store;
@@ -39,6 +40,17 @@ public static class Trainer
                 Log(outDir, $"schedule changed to {setup.Steps} steps");
             }
         }
+        else if (o.String("init", "") is { Length: > 0 } init)
+        {
+            var loaded = Checkpoint.Load(init, (s, p) => NewOptimizer(s, p));
+            (setup, store, optimizer) = (loaded.Setup, loaded.Store, loaded.Optimizer!);
+            setup = ContinuedFrom(setup, optimizer.Steps, o);
+            string earlier = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(init))!, "loss.csv");
+            File.Copy(earlier, Path.Combine(outDir, "loss.csv"), overwrite: true);
+            File.WriteAllText(Path.Combine(outDir, "setup.json"), setup.ToJson());
+            Log(outDir, FormattableString.Invariant(
+                $"continued from {init} at step {optimizer.Steps}: {setup.Steps} steps, rate {setup.ExtendedLearningRate:E2} by a cosine, {setup.MixShare:P0} of windows from {setup.MixFile ?? "-"}, context_length {setup.MaxContext}"));
+        }
         else
         {
             setup = TrainingSetup.FromOptions(o, vocabulary);
@@ -54,6 +66,7 @@ public static class Trainer
             $"{setup.Steps} steps × {setup.Batch} × {setup.Context} tokens, threads {get_num_threads()}");
 
         var train = dataDir is null ? RandomData(vocabulary, setup.Seed) : new TokenData(Path.Combine(dataDir, "train.u16"), vocabulary);
+        var mix = dataDir is null || setup.MixFile is null ? null : new TokenData(Path.Combine(dataDir, setup.MixFile), vocabulary);
         var heldout = dataDir is null ? RandomData(vocabulary, setup.Seed + 1) : new TokenData(Path.Combine(dataDir, "heldout.u16"), vocabulary);
         var net = new Network(config, store, setup.Context);
         int t = setup.Context;
@@ -70,7 +83,8 @@ public static class Trainer
             for (int b = 0; b < setup.Batch; b++)
             {
                 using var scope = NewDisposeScope();
-                var window = tensor(train.TrainingWindow(setup.Seed, step, b, t + 2));
+                var source = mix is not null && step >= setup.MixFrom && TokenData.Draw(setup.Seed, step, b) < setup.MixShare ? mix : train;
+                var window = tensor(source.TrainingWindow(setup.Seed, step, b, t + 2));
                 var r = net.Forward(window.narrow(0, 0, t), settings, window.narrow(0, 1, t));
                 var ce = nn.functional.cross_entropy(r.Logits, window.narrow(0, 1, t));
                 var loss = ce;
@@ -111,6 +125,28 @@ public static class Trainer
                 Checkpoint.Save(checkpointPath, setup, store, optimizer);
         }
         return 0;
+    }
+
+    /// <summary>
+    /// A second phase on a finished run's checkpoint (weights and optimizer): --steps (the new total), --lr (the
+    /// rate the phase's cosine starts from; default the rate reached), --mix-file/--mix-share (a second token file
+    /// of the data folder and the share of windows drawn from it), --max-ctx (context_length written at export).
+    /// </summary>
+    private static TrainingSetup ContinuedFrom(TrainingSetup setup, long step, Options o)
+    {
+        int steps = o.Int("steps", 0);
+        if (steps <= step) throw new ArgumentException($"--steps {steps}: a continued run needs a total above the checkpoint's {step} steps");
+        double? rate = o.Flag("lr") ? o.Double("lr", 0) : null;
+        string? mixFile = o.String("mix-file", "") is { Length: > 0 } m ? m : null;
+        double share = mixFile is null ? 0 : o.Double("mix-share", 0.5);
+        if (share is < 0 or > 1) throw new ArgumentException($"--mix-share {share} is not a share between 0 and 1");
+        return setup.ExtendedTo(steps, step, rate) with
+        {
+            MixFile = mixFile,
+            MixShare = share,
+            MixFrom = step,
+            MaxContext = o.Int("max-ctx", setup.MaxContext),
+        };
     }
 
     private static AdamW NewOptimizer(TrainingSetup s, ParameterStore p) => new(p.Trainable, ParameterStore.Decays, weightDecay: s.WeightDecay);

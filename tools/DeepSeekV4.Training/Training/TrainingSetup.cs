@@ -128,6 +128,12 @@ public sealed record TrainingSetup
     /// <summary>The rate at <see cref="ExtendedFrom"/>, where the extension's cosine starts.</summary>
     public double ExtendedLearningRate { get; init; }
 
+    /// <summary>A second token file of the data folder that windows are drawn from, from step <see cref="MixFrom"/> on (null: train.u16 only).</summary>
+    public string? MixFile { get; init; }
+    /// <summary>The share of windows drawn from <see cref="MixFile"/>.</summary>
+    public double MixShare { get; init; }
+    public long MixFrom { get; init; }
+
     /// <summary>
     /// Linear warm-up, then a cosine to <see cref="MinLearningRateRatio"/> × the peak at the last step. After an
     /// extension: from <see cref="ExtendedFrom"/> a cosine from the rate reached there down to the same minimum.
@@ -146,12 +152,15 @@ public sealed record TrainingSetup
         return min + (LearningRate - min) * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
 
-    /// <summary>This schedule continued from <paramref name="step"/> to <paramref name="steps"/> without a jump in the rate.</summary>
-    public TrainingSetup ExtendedTo(int steps, long step) => this with
+    /// <summary>
+    /// This schedule continued from <paramref name="step"/> to <paramref name="steps"/>: a cosine from
+    /// <paramref name="rate"/> (by default the rate reached at <paramref name="step"/>, so without a jump) to the minimum.
+    /// </summary>
+    public TrainingSetup ExtendedTo(int steps, long step, double? rate = null) => this with
     {
         OriginalSteps = OriginalSteps > 0 ? OriginalSteps : Steps,
         ExtendedFrom = step,
-        ExtendedLearningRate = LearningRateAt(step),
+        ExtendedLearningRate = rate ?? LearningRateAt(step),
         Steps = steps,
     };
 
