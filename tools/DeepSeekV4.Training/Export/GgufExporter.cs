@@ -20,7 +20,7 @@ public static class GgufExporter
     public static ParameterStore Write(string path, DeepSeekV4Config config, ParameterStore store, string tokenizerPath, string name,
         string description, SyntheticWeightMix mix)
     {
-        var spec = ModelShape.ToSpec(config, name);
+        var spec = SyntheticModelSpec.FromConfig(config, name);
         var writer = new GgufWriter();
         foreach (var (key, value) in SyntheticMetadata.Build(spec, mix, 0, SyntheticVocabulary.Create(SyntheticVocabulary.MinimumSize)))
         {

@@ -4,48 +4,11 @@ using DeepSeekV4.Engine.Models.DeepSeekV4.Synthetic;
 namespace DeepSeekV4.Training.Model;
 
 /// <summary>
-/// The engine's configuration of a model as the engine's GGUF tensor plan sees it: one spec drives the parameter
+/// The engine's GGUF tensor plan of a model being trained (SyntheticModelSpec.FromConfig): one spec drives the parameter
 /// list at initialisation, the names when a GGUF is read, and the layout when one is written.
 /// </summary>
 public static class ModelShape
 {
-    public static SyntheticModelSpec ToSpec(DeepSeekV4Config c, string name) => new()
-    {
-        Name = name,
-        EmbeddingLength = c.HiddenSize,
-        VocabularySize = c.VocabSize,
-        ContextLength = c.ContextLength,
-        CompressRatios = c.CompressRatios,
-        HeadCount = c.HeadCount,
-        HeadSize = c.HeadDim,
-        RopeDimensionCount = c.RopeDim,
-        QLoraRank = c.QLoraRank,
-        OutputGroupCount = c.OutputGroupCount,
-        OutputLoraRank = c.OutputLoraRank,
-        SlidingWindow = c.SlidingWindow,
-        ExpertCount = c.ExpertCount,
-        ExpertUsedCount = c.ExpertUsedCount,
-        ExpertSharedCount = c.SharedExpertCount,
-        ExpertFeedForwardLength = c.ExpertFeedForwardLength,
-        ExpertWeightsScale = c.ExpertWeightsScale,
-        HashLayerCount = c.HashLayerCount,
-        SwigluClamp = c.SwigluClampExperts.Count > 0 ? c.SwigluClampExperts[0] : 0f,
-        IndexerHeadCount = c.IndexerHeadCount,
-        IndexerKeyLength = c.IndexerHeadDim,
-        IndexerTopK = c.IndexerTopK,
-        HyperConnectionCount = c.HyperConnectionCount,
-        SinkhornIterations = c.SinkhornIterations,
-        HyperConnectionEpsilon = c.HyperConnectionEps,
-        RmsEpsilon = c.RmsNormEps,
-        RopeFreqBase = c.RopeFreqBase,
-        CompressRopeFreqBase = c.CompressRopeFreqBase,
-        RopeScalingFactor = c.RopeScalingFactor,
-        RopeScalingOriginalContext = c.RopeOriginalContextLength,
-        YarnBetaFast = c.YarnBetaFast,
-        YarnBetaSlow = c.YarnBetaSlow,
-        Mtp = c.MtpLayerCount > 0,
-    };
-
     /// <summary>The MTP block's own hyper-connection head (reference §5.11), which the engine's plan leaves optional.</summary>
     public static IEnumerable<SyntheticTensor> MtpHeadMixer(DeepSeekV4Config c)
     {
@@ -60,7 +23,7 @@ public static class ModelShape
     /// <summary>Every tensor of the model (the engine's plan plus the MTP head mixer) with the types of <paramref name="mix"/>.</summary>
     public static IReadOnlyList<SyntheticTensor> Tensors(DeepSeekV4Config c, SyntheticWeightMix mix)
     {
-        var list = SyntheticTensorPlan.Build(ToSpec(c, "plan"), mix).ToList();
+        var list = SyntheticTensorPlan.Build(SyntheticModelSpec.FromConfig(c, "plan"), mix).ToList();
         list.AddRange(MtpHeadMixer(c));
         return list;
     }

@@ -98,14 +98,29 @@ public sealed record SyntheticModelSpec
     /// <summary>
     /// A published configuration (<see cref="DeepSeekV4Config.Flash"/> / <see cref="DeepSeekV4Config.Pro"/>) with its
     /// per-layer shapes kept and the layer and routed-expert counts as asked; the layout rule extends to any layer count.
+    /// Synthetic presets carry no MTP block.
     /// </summary>
-    private static SyntheticModelSpec FromPublished(string name, DeepSeekV4Config c, Func<int, int> layout, int layers, int experts) => new()
+    private static SyntheticModelSpec FromPublished(string name, DeepSeekV4Config c, Func<int, int> layout, int layers, int experts) =>
+        FromConfig(c, name) with
+        {
+            CompressRatios = Layout(layout, layers),
+            ExpertCount = experts,
+            ExpertUsedCount = Math.Min(c.ExpertUsedCount, experts),
+            HashLayerCount = Math.Min(c.HashLayerCount, layers),
+            Mtp = false,
+        };
+
+    /// <summary>
+    /// The spec of a model whose configuration is known (e.g. one being trained): every hyperparameter as
+    /// <paramref name="c"/> has it, the MTP block when it has one, the routed experts' clamp of its first layer.
+    /// </summary>
+    public static SyntheticModelSpec FromConfig(DeepSeekV4Config c, string name) => new()
     {
         Name = name,
         EmbeddingLength = c.HiddenSize,
         VocabularySize = c.VocabSize,
         ContextLength = c.ContextLength,
-        CompressRatios = Layout(layout, layers),
+        CompressRatios = c.CompressRatios,
         HeadCount = c.HeadCount,
         HeadSize = c.HeadDim,
         RopeDimensionCount = c.RopeDim,
@@ -113,21 +128,27 @@ public sealed record SyntheticModelSpec
         OutputGroupCount = c.OutputGroupCount,
         OutputLoraRank = c.OutputLoraRank,
         SlidingWindow = c.SlidingWindow,
-        ExpertCount = experts,
-        ExpertUsedCount = Math.Min(c.ExpertUsedCount, experts),
+        ExpertCount = c.ExpertCount,
+        ExpertUsedCount = c.ExpertUsedCount,
         ExpertSharedCount = c.SharedExpertCount,
         ExpertFeedForwardLength = c.ExpertFeedForwardLength,
         ExpertWeightsScale = c.ExpertWeightsScale,
-        HashLayerCount = Math.Min(c.HashLayerCount, layers),
+        HashLayerCount = c.HashLayerCount,
+        SwigluClamp = c.SwigluClampExperts.Count > 0 ? c.SwigluClampExperts[0] : 0f,
         IndexerHeadCount = c.IndexerHeadCount,
         IndexerKeyLength = c.IndexerHeadDim,
         IndexerTopK = c.IndexerTopK,
+        HyperConnectionCount = c.HyperConnectionCount,
+        SinkhornIterations = c.SinkhornIterations,
+        HyperConnectionEpsilon = c.HyperConnectionEps,
+        RmsEpsilon = c.RmsNormEps,
         RopeFreqBase = c.RopeFreqBase,
         CompressRopeFreqBase = c.CompressRopeFreqBase,
         RopeScalingFactor = c.RopeScalingFactor,
         RopeScalingOriginalContext = c.RopeOriginalContextLength,
         YarnBetaFast = c.YarnBetaFast,
         YarnBetaSlow = c.YarnBetaSlow,
+        Mtp = c.MtpLayerCount > 0,
     };
 
     private static int[] Layout(Func<int, int> ratio, int layers) => [.. Enumerable.Range(0, Math.Max(0, layers)).Select(ratio)];
