@@ -18,6 +18,27 @@ public class SummaryTests
     }
 
     [Fact]
+    public void ATailLimitsTheCandidatesToSentencesStartingInTheLastWords()
+    {
+        // The sentences of the first test, 10 words each: the last 12 words hold the third only, the last 20 the second and
+        // the third (which still wins, 3 / sqrt(6) against 1 / sqrt(6)), the last 30 all three.
+        const string text = "The nightly job copies the share to the backup host.\n" +
+                            "Mail goes to the administrators when the job fails badly.\n" +
+                            "Old copies stay on the backup host for a week.";
+        Assert.Equal("Old copies stay on the backup host for a week.", KeySentence.Choose(text, tailWords: 12));
+        Assert.Equal("Old copies stay on the backup host for a week.", KeySentence.Choose(text, tailWords: 20));
+        Assert.Equal("The nightly job copies the share to the backup host.", KeySentence.Choose(text, tailWords: 30));
+    }
+
+    [Fact]
+    public void TheVerbatimSentenceKeepsTheDocumentsLineBreaks()
+    {
+        // Shared words: the second sentence has nightly, job, backup, host (4 / sqrt(6)); the first nightly, job (2 / sqrt(5)); the third backup, host (2 / 2).
+        const string text = "The nightly job runs as root every day.\nThe nightly job copies the\nshare to the backup host. The backup\nhost keeps them for a week.";
+        Assert.Equal("The nightly job copies the\nshare to the backup host.", KeySentence.ChooseVerbatim(text));
+    }
+
+    [Fact]
     public void EqualScoresGoToTheEarlierSentence()
     {
         const string text = "Alpha bravo charlie delta echo foxtrot golf. Golf foxtrot echo delta charlie bravo alpha.";
@@ -93,14 +114,25 @@ public class SummarySampleTests
     ];
 
     [Fact]
-    public void EverySampleAnswersWithASentenceOfItsDocumentUnderASummarizingInstruction()
+    public void SamplesAnswerWithTheirDocumentsKeySentenceFromItsEndOrRepeatTheirParagraph()
     {
-        var samples = SummarySamples.Build(Documents, seed: 3);
-        var sample = Assert.Single(samples);
-        Assert.Contains(sample.Instruction, SummarySamples.Instructions);
-        Assert.Contains(sample.Answer, KeySentence.Sentences(sample.Document));
-        Assert.DoesNotContain("DESCRIPTION", sample.Document);
-        Assert.Equal(samples, SummarySamples.Build(Documents, seed: 3));
+        var docs = Enumerable.Range(0, 12).Select(i => Documents[0] with { Id = $"a{i}" }).Append(Documents[1]).ToList();
+        var samples = SummarySamples.Build(docs, seed: 3);
+        Assert.Equal(12, samples.Count);
+        Assert.Equal(samples, SummarySamples.Build(docs, seed: 3));
+        var copies = samples.Where(s => SummarySamples.CopyInstructions.Contains(s.Instruction)).ToList();
+        Assert.InRange(copies.Count, 1, 11);   // one in three on average: all or none of 12 has probability below 1 %
+        Assert.All(copies, s => Assert.Equal(s.Document, s.Answer));
+        foreach (var s in samples.Except(copies))
+        {
+            Assert.Contains(s.Instruction, SummarySamples.Instructions);
+            Assert.DoesNotContain("DESCRIPTION", s.Document);
+            Assert.Contains(s.Answer, s.Document);   // verbatim, line breaks included
+            // All 57 words are within the last 75. Shared words: the first sentence job 3, copies 2, backup, host (7 / sqrt(10));
+            // the second job 3, copies, backup, host (6 / sqrt(11)); the third job 2 (2 / sqrt(10)).
+            Assert.Equal("The nightly job copies the share to the backup host over SSH every night at half past one.",
+                string.Join(' ', s.Answer.Split(['\n', ' '], StringSplitOptions.RemoveEmptyEntries)));
+        }
     }
 
     [Fact]
@@ -110,7 +142,7 @@ public class SummarySampleTests
         using (var gguf = Engine.Gguf.GgufFile.Open(Path.Combine(CorpusPaths.RepositoryRoot(), "models", "dsv4-sysadmin.gguf")))
             tokenizer = Tokenizer.FromGguf(gguf);
         var encoder = new ChatEncoder(tokenizer);
-        var sample = SummarySamples.Build(Documents, seed: 3)[0];
+        var sample = SummarySamples.Build(Documents, seed: 3)[0] with { Instruction = SummarySamples.Instructions[0] };
         int[] ids = SummarySamples.Encode(encoder, sample);
         // The inference path: a user turn ending the prompt, with BOS (CompletionRequest joins instruction and document by a blank line).
         int[] prompt = encoder.Encode(ChatPrompt.FromUser(sample.Instruction + "\n\n" + sample.Document)).Ids;

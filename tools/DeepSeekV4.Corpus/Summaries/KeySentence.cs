@@ -6,6 +6,7 @@ namespace DeepSeekV4.Corpus.Summaries;
 /// An extractive one-sentence summary in Luhn's manner: the sentence whose content words recur most elsewhere in
 /// the text (each distinct word counts its occurrences in the other sentences; the sum is divided by the square root
 /// of the sentence's content-word count, so long sentences do not win by length). Ties go to the earlier sentence.
+/// Candidates can be limited to the text's last words: a model this small copies only from its attention window.
 /// </summary>
 public static partial class KeySentence
 {
@@ -24,10 +25,14 @@ public static partial class KeySentence
         "many", "much", "every", "another", "between", "within", "without", "through", "following", "example", "note",
     };
 
-    /// <summary>The chosen sentence (whitespace folded to single spaces), or null when no sentence has 6–40 words.</summary>
-    public static string? Choose(string text)
+    /// <summary>
+    /// The chosen sentence (whitespace folded to single spaces) among those starting within the last
+    /// <paramref name="tailWords"/> words (all when 0), or null when no candidate has 6–40 words.
+    /// </summary>
+    public static string? Choose(string text, int tailWords = 0)
     {
         var sentences = Sentences(text);
+        int wordsAfter = sentences.Sum(WordCount);
         var words = sentences.Select(ContentWords).ToList();
         var total = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var list in words)
@@ -38,7 +43,9 @@ public static partial class KeySentence
         for (int i = 0; i < sentences.Count; i++)
         {
             int count = WordCount(sentences[i]);
-            if (count < MinWords || count > MaxWords || words[i].Count == 0) continue;
+            bool inTail = tailWords <= 0 || wordsAfter <= tailWords;
+            wordsAfter -= count;
+            if (!inTail || count < MinWords || count > MaxWords || words[i].Count == 0) continue;
             var own = words[i].GroupBy(w => w).ToDictionary(g => g.Key, g => g.Count());
             double score = own.Sum(kv => total[kv.Key] - kv.Value) / Math.Sqrt(words[i].Count);
             if (score > bestScore)
@@ -47,6 +54,18 @@ public static partial class KeySentence
             }
         }
         return best;
+    }
+
+    /// <summary>
+    /// The chosen sentence as it stands in <paramref name="text"/> (line breaks kept), so that an answer is an exact
+    /// copy of the document's tokens; null as <see cref="Choose"/>.
+    /// </summary>
+    public static string? ChooseVerbatim(string text, int tailWords = 0)
+    {
+        if (Choose(text, tailWords) is not string folded) return null;
+        string pattern = string.Join(@"\s+", folded.Split(' ').Select(Regex.Escape));
+        var matches = Regex.Matches(text, pattern);
+        return matches.Count > 0 ? matches[^1].Value : null;
     }
 
     /// <summary>The text's sentences: whitespace folded, split after . ! ? before a capital, digit, slash or quote.</summary>

@@ -10,8 +10,12 @@ namespace DeepSeekV4.Corpus.Summaries;
 /// Chat samples that teach the demo's job — a document piped in with a summarizing instruction, answered by one
 /// sentence on its subject: every prose run of the training split (<see cref="ProseChunks"/>) laid out as users' files
 /// are (wrapped at a random width or a paragraph a line), under a random summarizing instruction, answered by its
-/// <see cref="KeySentence"/>, encoded exactly as Invoke-DSCompletion encodes the prompt (the engine's ChatEncoder)
-/// with the answer and end of sentence after it. Held-out documents are never read. Deterministic per seed.
+/// <see cref="KeySentence"/> as laid out there (line breaks included) among the sentences of its last 75 words — what
+/// the 128-token attention window still holds when the answer starts — encoded exactly as Invoke-DSCompletion encodes
+/// the prompt (the engine's ChatEncoder) with the answer and end of sentence after it. One run in three whose first
+/// paragraph has at most 60 words gives a copy sample instead (that paragraph under "Repeat this text:", answered by
+/// itself): exact copies teach a model to copy from its context at all, which answering with a key sentence needs.
+/// Held-out documents are never read. Deterministic per seed.
 /// </summary>
 public static class SummarySamples
 {
@@ -27,6 +31,11 @@ public static class SummarySamples
         "Give a one-sentence summary of this document:",
     ];
 
+    public static readonly string[] CopyInstructions = ["Repeat this text:", "Copy this text exactly:", "Repeat the following paragraph:"];
+
+    /// <summary>Words at the end of a document that the attention window holds when the answer starts (~1.35 tokens a word).</summary>
+    public const int WindowWords = 75;
+
     private static readonly int[] Widths = [0, 72, 80, 100, 110, 120];
 
     public sealed record Sample(string Instruction, string Document, string Answer);
@@ -38,9 +47,18 @@ public static class SummarySamples
         foreach (var doc in train)
             foreach (var chunk in ProseChunks.Cut(doc.Text))
             {
-                string document = ProseChunks.Layout(chunk, Widths[rng.Next(Widths.Length)], rng.Next(2) == 0);
+                int width = Widths[rng.Next(Widths.Length)];
+                bool blankLines = rng.Next(2) == 0;
+                bool copy = rng.Next(3) == 0;
+                if (copy && KeySentence.WordCount(chunk[0]) <= 60)
+                {
+                    string paragraph = ProseChunks.Layout([chunk[0]], width, blankLines);
+                    samples.Add(new Sample(CopyInstructions[rng.Next(CopyInstructions.Length)], paragraph, paragraph));
+                    continue;
+                }
+                string document = ProseChunks.Layout(chunk, width, blankLines);
                 string instruction = Instructions[rng.Next(Instructions.Length)];
-                if (KeySentence.Choose(document) is string answer) samples.Add(new Sample(instruction, document, answer));
+                if (KeySentence.ChooseVerbatim(document, WindowWords) is string answer) samples.Add(new Sample(instruction, document, answer));
             }
         return samples;
     }
