@@ -16,10 +16,10 @@ public sealed record CorpusPaths(string Out)
     public string HeldOut => Path.Combine(Out, "heldout.u16");
     public string HeldOutText => Path.Combine(Out, "heldout.txt");
     public string Stats => Path.Combine(Out, "stats.json");
-    /// <summary>Summary chat samples (same layout as train.u16), built from the training split only.</summary>
-    public string Summaries => Path.Combine(Out, "summary.u16");
-    public string SummaryStats => Path.Combine(Out, "summary.json");
-    public string SummaryExamples => Path.Combine(Out, "summary-examples.txt");
+    /// <summary>Continuation chat samples (same layout as train.u16), built from the training split only.</summary>
+    public string Continuations => Path.Combine(Out, "continuations.u16");
+    public string ContinuationStats => Path.Combine(Out, "continuations.json");
+    public string ContinuationExamples => Path.Combine(Out, "continuation-examples.txt");
 
     /// <summary>The repository root: the nearest folder above the working directory (or this program) holding Module.sln.</summary>
     public static string RepositoryRoot()

@@ -59,10 +59,10 @@ public sealed class CorpusSteps(CorpusPaths paths, TextWriter log)
         return cut;
     }
 
-    public Summaries.SummarySamples.SummaryStats WriteSummaries(int seed)
+    public ChatSamples.ContinuationSamples.SampleStats WriteContinuations(int seed)
     {
-        var stats = Summaries.SummarySamples.Write(paths, seed);
-        log.WriteLine($"summaries: {stats.Samples} samples, {stats.Tokens} tokens (mean {stats.MeanSampleTokens:F0} a sample, answers {stats.MeanAnswerWords:F1} words) → {paths.Summaries}");
+        var stats = ChatSamples.ContinuationSamples.Write(paths, seed);
+        log.WriteLine($"continuations: {stats.Samples} samples, {stats.Tokens} tokens (mean {stats.MeanSampleTokens:F0} a sample, answers {stats.MeanAnswerWords:F1} words) → {paths.Continuations}");
         return stats;
     }
 

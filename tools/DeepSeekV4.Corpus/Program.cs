@@ -10,7 +10,7 @@ const string Usage = """
       corpus     [--out DIR]                 convert (groff for man pages), clean, deduplicate, split → documents.jsonl, manifest.json
       tokenizer  [--out DIR] [--vocab N]     cut DeepSeek's vocabulary → tokenizer.gguf
       tokens     [--out DIR]                 train.u16, heldout.u16, heldout.txt, stats.json
-      summaries  [--out DIR] [--seed N]      summary.u16: summary chat samples from the training split (default seed 5)
+      continuations [--out DIR] [--seed N]   continuations.u16: chat samples answered by the document's next text (seed 5)
       plot-loss  --csv FILE --png FILE [--title TEXT]   draw a loss curve (CSV header step,tokens,train_loss,heldout_loss)
     """;
 
@@ -54,13 +54,13 @@ try
             Step("corpus", steps.BuildDocuments);
             Step("tokenizer", () => steps.BuildTokenizer(deepSeek, vocab));
             Step("tokens", () => steps.WriteTokens(deepSeek));
-            Step("summaries", () => steps.WriteSummaries(seed));
+            Step("continuations", () => steps.WriteContinuations(seed));
             break;
         case "fetch": Step("fetch", () => steps.Fetch(CorpusPaths.FetchScript(root))); break;
         case "corpus": Step("corpus", steps.BuildDocuments); break;
         case "tokenizer": Step("tokenizer", () => steps.BuildTokenizer(deepSeek, vocab)); break;
         case "tokens": Step("tokens", () => steps.WriteTokens(deepSeek)); break;
-        case "summaries": Step("summaries", () => steps.WriteSummaries(seed)); break;
+        case "continuations": Step("continuations", () => steps.WriteContinuations(seed)); break;
         default:
             Console.Error.WriteLine($"unknown command '{args[0]}'\n{Usage}");
             return 2;

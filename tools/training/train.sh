@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Reproduces models/dsv4-sysadmin.gguf and tests/fixtures/dsv4-sysadmin/ from nothing but the repository:
 # restores and builds tools/DeepSeekV4.Training (TorchSharp-cpu 0.107.0 = libtorch 2.10 CPU, from NuGet), builds the
-# corpus, tokenizer and summary samples (tools/DeepSeekV4.Corpus, Debian packages), trains in two phases (resumable:
+# corpus, tokenizer and continuation samples (tools/DeepSeekV4.Corpus, Debian packages), trains in two phases (resumable:
 # rerun to continue), exports, draws the loss curve, and prints the time each part took. Outputs outside git go to out/
 # (git-ignored).
-#   tools/training/train.sh            (env: CORPUS_OUT, TRAIN_RUN, SUMMARY_RUN, THREADS to override the defaults)
+#   tools/training/train.sh            (env: CORPUS_OUT, TRAIN_RUN, PHASE2_RUN, THREADS to override the defaults)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 corpus=${CORPUS_OUT:-$root/out/corpus}
 run=${TRAIN_RUN:-$root/out/train-run}
-run2=${SUMMARY_RUN:-$root/out/train-run-summary}
+run2=${PHASE2_RUN:-$root/out/train-run-phase2}
 threads=${THREADS:-1}
 start=$(date +%s)
 stamp() { echo "[$(date -u +%H:%M:%S)] $* ($(( $(date +%s) - start )) s since start)"; }
@@ -44,13 +44,13 @@ else
 fi
 stamp "phase 1 trained ($run/loss.csv, $run/train.log)"
 
-# Phase 2, the demo's job: 1,800 more steps on phase 1's weights and optimizer, half of the windows from summary.u16
-# (a document under a summarizing instruction answered by its key sentence, or a paragraph to repeat), the rate from
-# 1e-3 by a cosine to the same minimum; the GGUF declares the trained context (1,024) as its context_length.
-steps2=4800
+# Phase 2, the demo's job: 2,000 more steps on phase 1's weights and optimizer, 35 % of the windows from
+# continuations.u16 (a short document under an instruction, answered by what it says next, from a sentence start),
+# the rate from 6e-4 by a cosine to the same minimum; the GGUF declares the trained context (1,024) as context_length.
+steps2=5000
 if [ ! -f "$run2/checkpoint.bin" ]; then
   dotnet "$bin/dsv4-train.dll" train --threads "$threads" --data "$corpus" --out "$run2" --init "$run/checkpoint.bin" --steps "$steps2" \
-    --lr 1e-3 --mix-file summary.u16 --mix-share 0.5 --max-ctx 1024
+    --lr 6e-4 --mix-file continuations.u16 --mix-share 0.35 --max-ctx 1024
 else
   dotnet "$bin/dsv4-train.dll" train --resume --threads "$threads" --data "$corpus" --out "$run2" --steps "$steps2"
 fi

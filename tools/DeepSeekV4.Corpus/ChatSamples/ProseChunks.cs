@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DeepSeekV4.Corpus.Summaries;
+namespace DeepSeekV4.Corpus.ChatSamples;
 
 /// <summary>
 /// Cuts a document into short runs of prose paragraphs — the shape of what users pipe in (a note, a report, a page
@@ -18,7 +18,7 @@ public static class ProseChunks
         int words = 0;
         foreach (string paragraph in Paragraphs(text))
         {
-            int n = KeySentence.WordCount(paragraph);
+            int n = Sentences.WordCount(paragraph);
             bool prose = IsProse(paragraph, n);
             if (!prose || words + n > MaxWords)
             {
@@ -59,7 +59,7 @@ public static class ProseChunks
 
     private static string Join(List<string> lines)
     {
-        bool heading = lines.Count > 1 && KeySentence.WordCount(lines[0]) <= 6 && lines[0][^1] is not ('.' or ',' or ':' or ';' or '!' or '?');
+        bool heading = lines.Count > 1 && Sentences.WordCount(lines[0]) <= 6 && lines[0][^1] is not ('.' or ',' or ':' or ';' or '!' or '?');
         return string.Join(' ', heading ? lines.Skip(1) : lines);
     }
 
