@@ -15,7 +15,9 @@ public class ImportDeviceHostTests
     {
         using var host = new PowerShellHost();
         if (HasCuda(host)) return;   // a machine with a GPU takes it
-        var run = host.Run("Import-DSModel -LiteralPath $args[0] -Device Auto -NoWarmUp -PassThru -Verbose", PowerShellHost.TinyModelPath).Succeeded();
+        // A private copy: a test running beside this one may hold the fixture loaded, and a shared model is not loaded again.
+        using var dir = new TempDirectory();
+        var run = host.Run("Import-DSModel -LiteralPath $args[0] -Device Auto -NoWarmUp -PassThru -Verbose", dir.CopyTinyModel("auto.gguf")).Succeeded();
         Assert.Equal("cpu", Assert.Single(run.Objects<ModelInfo>()).Device);
         Assert.Contains(run.Verbose, v => v.Message.Contains("device Auto: no CUDA device", StringComparison.Ordinal) && v.Message.Contains("runs on the CPU", StringComparison.Ordinal));
     }
