@@ -5,13 +5,7 @@ namespace DeepSeekV4.Training.Tests;
 /// <summary>The second phase (--init): weights and optimizer from a finished run, a new rate, a second token file.</summary>
 public class ContinuedRunTests
 {
-    private static readonly string[] Shape =
-    [
-        "--threads", "1", "--vocab", "512", "--dim", "64", "--ratios", "0,4", "--heads", "2", "--head-dim", "128", "--rope-dim", "64",
-        "--q-lora", "32", "--o-lora", "16", "--experts", "4", "--active", "2", "--moe-inter", "32", "--index-heads", "2",
-        "--index-dim", "64", "--index-topk", "8", "--ctx", "256", "--warmup", "1", "--dense-indexer-steps", "1",
-        "--eval-every", "2", "--eval-windows", "1", "--checkpoint-every", "1", "--seed", "99",
-    ];
+    private static readonly string[] Shape = [.. TestSupport.TinyRun, "--eval-every", "2"];
 
     [Fact]
     public void AContinuedRunResumesToTheSameWeightsAndKeepsTheFirstPhasesLossCurve()

@@ -30,5 +30,14 @@ internal static class TestSupport
 
     public static void Init() => torch.set_num_threads(1);
 
+    /// <summary>`train` options for a small run on one thread (two layers: window-only and CSA); tests add steps and evaluation.</summary>
+    public static readonly string[] TinyRun =
+    [
+        "--threads", "1", "--vocab", "512", "--dim", "64", "--ratios", "0,4", "--heads", "2", "--head-dim", "128", "--rope-dim", "64",
+        "--q-lora", "32", "--o-lora", "16", "--experts", "4", "--active", "2", "--moe-inter", "32", "--index-heads", "2",
+        "--index-dim", "64", "--index-topk", "8", "--ctx", "256", "--warmup", "1", "--dense-indexer-steps", "1",
+        "--eval-windows", "1", "--checkpoint-every", "1", "--seed", "99",
+    ];
+
     public static DeepSeekV4Config TinyConfig() => Tiny().ToConfig();
 }
