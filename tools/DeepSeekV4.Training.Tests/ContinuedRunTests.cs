@@ -28,7 +28,7 @@ public class ContinuedRunTests
         Assert.Equal(["4", "5"], curve.Split('\n', StringSplitOptions.RemoveEmptyEntries)[4..].Select(l => l.Split(',')[0]));
 
         var setup = Checkpoint.Load(Path.Combine(straight, "checkpoint.bin")).Setup;
-        Assert.Equal(("mix.u16", 0.5, 3L, 512, 5), (setup.MixFile, setup.MixShare, setup.MixFrom, setup.MaxContext, setup.Steps));
+        Assert.Equal(("mix.u16", 0.5, 3L, 512, 5), (setup.MixFile, setup.MixShare, setup.ExtendedFrom, setup.MaxContext, setup.Steps));
         // The phase's cosine: 1e-3 at its first step, half way to the minimum (a tenth of the first phase's peak) at its middle.
         double min = setup.LearningRate * setup.MinLearningRateRatio;
         Assert.Equal(1e-3, setup.LearningRateAt(3), 12);

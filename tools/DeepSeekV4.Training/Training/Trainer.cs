@@ -15,6 +15,8 @@ namespace DeepSeekV4.Training.Training;
 /// </summary>
 public static class Trainer
 {
+    private const string LossHeader = "step,tokens,train_loss,heldout_loss\n";
+
     public static int Run(Options o)
     {
         string outDir = o.Required("out");
@@ -45,8 +47,10 @@ public static class Trainer
             var loaded = Checkpoint.Load(init, (s, p) => NewOptimizer(s, p));
             (setup, store, optimizer) = (loaded.Setup, loaded.Store, loaded.Optimizer!);
             setup = ContinuedFrom(setup, optimizer.Steps, o);
+            // The curve continues the first run's when its loss.csv is beside the checkpoint.
             string earlier = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(init))!, "loss.csv");
-            File.Copy(earlier, Path.Combine(outDir, "loss.csv"), overwrite: true);
+            if (File.Exists(earlier)) File.Copy(earlier, Path.Combine(outDir, "loss.csv"), overwrite: true);
+            else File.WriteAllText(Path.Combine(outDir, "loss.csv"), LossHeader);
             File.WriteAllText(Path.Combine(outDir, "setup.json"), setup.ToJson());
             Log(outDir, FormattableString.Invariant(
                 $"continued from {init} at step {optimizer.Steps}: {setup.Steps} steps, rate {setup.ExtendedLearningRate:E2} by a cosine, {setup.MixShare:P0} of windows from {setup.MixFile ?? "-"}, context_length {setup.MaxContext}"));
@@ -56,7 +60,7 @@ public static class Trainer
             setup = TrainingSetup.FromOptions(o, vocabulary);
             store = ParameterStore.Initialize(setup.ToConfig(), setup.Seed);
             optimizer = NewOptimizer(setup, store);
-            File.WriteAllText(Path.Combine(outDir, "loss.csv"), "step,tokens,train_loss,heldout_loss\n");
+            File.WriteAllText(Path.Combine(outDir, "loss.csv"), LossHeader);
             File.WriteAllText(Path.Combine(outDir, "setup.json"), setup.ToJson());
         }
         var config = setup.ToConfig();
@@ -83,7 +87,7 @@ public static class Trainer
             for (int b = 0; b < setup.Batch; b++)
             {
                 using var scope = NewDisposeScope();
-                var source = mix is not null && step >= setup.MixFrom && TokenData.Draw(setup.Seed, step, b) < setup.MixShare ? mix : train;
+                var source = mix is not null && TokenData.Draw(setup.Seed, step, b) < setup.MixShare ? mix : train;
                 var window = tensor(source.TrainingWindow(setup.Seed, step, b, t + 2));
                 var r = net.Forward(window.narrow(0, 0, t), settings, window.narrow(0, 1, t));
                 var ce = nn.functional.cross_entropy(r.Logits, window.narrow(0, 1, t));
@@ -144,7 +148,6 @@ public static class Trainer
         {
             MixFile = mixFile,
             MixShare = share,
-            MixFrom = step,
             MaxContext = o.Int("max-ctx", setup.MaxContext),
         };
     }

@@ -128,11 +128,10 @@ public sealed record TrainingSetup
     /// <summary>The rate at <see cref="ExtendedFrom"/>, where the extension's cosine starts.</summary>
     public double ExtendedLearningRate { get; init; }
 
-    /// <summary>A second token file of the data folder that windows are drawn from, from step <see cref="MixFrom"/> on (null: train.u16 only).</summary>
+    /// <summary>A second token file of the data folder that a continued run's windows are drawn from (null: train.u16 only).</summary>
     public string? MixFile { get; init; }
     /// <summary>The share of windows drawn from <see cref="MixFile"/>.</summary>
     public double MixShare { get; init; }
-    public long MixFrom { get; init; }
 
     /// <summary>
     /// Linear warm-up, then a cosine to <see cref="MinLearningRateRatio"/> × the peak at the last step. After an

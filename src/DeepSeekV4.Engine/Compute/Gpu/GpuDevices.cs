@@ -29,7 +29,7 @@ public static class GpuDevices
         i = 0;
         foreach (var d in context.GetDevices<CPUDevice>())
             list.Add(new(GpuDeviceKind.Simulator, i++, "ILGPU CPU simulator", HostMemory(d.MemorySize),
-                $"warp {d.WarpSize}, {d.MaxNumThreadsPerGroup} threads per group, {d.NumMultiprocessors} multiprocessors"));
+                $"warp {d.WarpSize}, {d.MaxNumThreadsPerGroup} threads per group, {d.NumMultiprocessors} multiprocessor{(d.NumMultiprocessors == 1 ? "" : "s")}"));
         return list;
     }
 

@@ -12,7 +12,7 @@ public sealed class GpuAcceleratorTests
         var simulators = GpuDevices.List().Where(d => d.Kind == GpuDeviceKind.Simulator).ToArray();
         Assert.Equal(["simulator:0", "simulator:1"], simulators.Select(d => d.Id));
         Assert.All(simulators, d => Assert.True(d.MemoryBytes > 0));
-        Assert.Contains("warp 2, 4 threads per group, 1 multiprocessors", simulators[0].Detail);
+        Assert.Contains("warp 2, 4 threads per group, 1 multiprocessor", simulators[0].Detail);
         Assert.Contains("warp 8, 16 threads per group, 2 multiprocessors", simulators[1].Detail);
     }
 
