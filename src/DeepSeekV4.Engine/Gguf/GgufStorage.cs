@@ -16,11 +16,27 @@ internal abstract unsafe class GgufStorage : IDisposable
     /// <summary>Whether the bytes are this process's own copy (read into native memory), which may be rearranged in place.</summary>
     public virtual bool IsPrivateCopy => false;
 
+    /// <remarks>
+    /// The length comes from the opened file, not from <see cref="FileInfo"/>, whose Length is a symbolic link's own
+    /// size (Hugging Face's download cache is made of links to blobs).
+    /// </remarks>
     public static GgufStorage Map(string path)
     {
-        long length = new FileInfo(path).Length;
-        if (length == 0) return new NativeStorage(0);
-        return new MappedStorage(path, length);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            if (stream.Length == 0)
+            {
+                stream.Dispose();
+                return new NativeStorage(0);
+            }
+            return new MappedStorage(stream);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     public static GgufStorage ReadIntoMemory(string path)
@@ -64,9 +80,10 @@ internal abstract unsafe class GgufStorage : IDisposable
         private readonly MemoryMappedViewAccessor _view;
         private byte* _base;
 
-        public MappedStorage(string path, long length)
+        public MappedStorage(FileStream stream)
         {
-            _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            long length = stream.Length;
+            _file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
             _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             byte* p = null;
             _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);

@@ -19,8 +19,12 @@ public static class DocumentReader
             throw Directory.Exists(path)
                 ? new InvalidDataException($"{file.FullName} is a directory, not a document")
                 : new FileNotFoundException($"document not found: {file.FullName}", file.FullName);
-        if (file.Length > maxBytes) throw new DocumentTooLargeException(file.FullName, file.Length, maxBytes);
-        return Decode(File.ReadAllBytes(file.FullName), file.FullName);
+        // The opened stream's length, not FileInfo's: for a symbolic link FileInfo gives the link's own size.
+        using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (stream.Length > maxBytes) throw new DocumentTooLargeException(file.FullName, stream.Length, maxBytes);
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return Decode(bytes, file.FullName);
     }
 
     public static DocumentText Decode(byte[] bytes, string source)

@@ -67,6 +67,26 @@ public class DocumentReaderTests
     }
 
     [Fact]
+    public void A_linked_document_is_measured_and_read_as_the_file_it_points_to()
+    {
+        string folder = Directory.CreateTempSubdirectory("dsv4-doclink-").FullName;
+        try
+        {
+            string target = Path.Combine(folder, "notes.txt");
+            string link = Path.Combine(folder, "link.txt");
+            File.WriteAllText(target, new string('b', 2000));
+            if (!Gguf.GgufSymbolicLinkTests.TryLink(link, target)) return;
+            var e = Assert.Throws<DocumentTooLargeException>(() => DocumentReader.Read(link, 1000));
+            Assert.Equal(2000, e.Size);
+            Assert.Equal(new string('b', 2000), DocumentReader.Read(link).Text);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
     public void A_missing_file_is_named()
     {
         var e = Assert.Throws<FileNotFoundException>(() => DocumentReader.Read("/nonexistent/doc.txt"));
