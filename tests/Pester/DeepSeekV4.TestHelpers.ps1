@@ -96,15 +96,19 @@ function Invoke-DSCapture {
     $ErrorActionPreference = 'Continue'
     $output = [Collections.Generic.List[object]]::new()
     $errors = [Collections.Generic.List[Management.Automation.ErrorRecord]]::new()
+    $all = [Collections.Generic.List[object]]::new()
     try {
         & $Script 2>&1 | ForEach-Object {
+            $all.Add($_)
             if ($_ -is [Management.Automation.ErrorRecord]) { $errors.Add($_) } else { $output.Add($_) }
         }
     }
     catch {
         $errors.Add($_)
+        $all.Add($_)
     }
-    [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray() }
+    # All: output and error records interleaved as they were written.
+    [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray(); All = $all.ToArray() }
 }
 
 <# An open runspace with the module imported from this repository (the caller disposes it). #>
