@@ -104,7 +104,8 @@ public sealed class ImportDSModelCommand : DSCmdlet
                 });
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteThrottledProgress(progress);
-                WriteVerbose($"loaded {file} as '{model.Name}' ({model.ContextLength:N0} tokens, KV cache {model.KvCacheType})");
+                // The device is named here too: a model shared from another session is not loaded again, so no device line came.
+                WriteVerbose($"loaded {file} as '{model.Name}' ({model.ContextLength:N0} tokens, KV cache {model.KvCacheType}, on {session.GetInfo(model).Device})");
                 if (PassThru && !_imported.Contains(model)) _imported.Add(model);
             }
             catch (Exception e) when (e is not PipelineStoppedException)

@@ -23,6 +23,19 @@ public class ImportDeviceHostTests
     }
 
     [Fact]
+    public void A_model_shared_from_another_session_names_its_device_with_Verbose()
+    {
+        using var dir = new TempDirectory();
+        string model = dir.CopyTinyModel("shared.gguf");
+        using var first = new PowerShellHost();
+        first.Run("Import-DSModel -LiteralPath $args[0] -Device Cpu -NoWarmUp", model).Succeeded();
+        using var second = new PowerShellHost();
+        var run = second.Run("Import-DSModel -LiteralPath $args[0] -Device Cpu -NoWarmUp -PassThru -Verbose", model).Succeeded();
+        Assert.Equal(2, Assert.Single(run.Objects<ModelInfo>()).SharedBy);
+        Assert.Contains(run.Verbose, v => v.Message.StartsWith("loaded ", StringComparison.Ordinal) && v.Message.EndsWith(", on cpu)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_model_object_and_the_cache_statistics_say_the_CPU()
     {
         using var host = new PowerShellHost();
