@@ -86,7 +86,7 @@ public sealed unsafe class GgufFile : IDisposable
     public static GgufFile Open(string path, GgufLoadMode mode = GgufLoadMode.Mapped)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"GGUF file not found: {full}", full);
+        IO.FilePresence.Require(full, $"GGUF file not found: {full}");
         return new GgufFile(GgufShardSet.Open(full, mode), mode);
     }
 

@@ -29,8 +29,7 @@ internal static class GgufShardSet
                     continue;
                 }
                 string shardPath = GgufSplit.ShardPath(prefix, i + 1, count);
-                if (!File.Exists(shardPath))
-                    throw new FileNotFoundException($"shard {i + 1} of {count} of this split GGUF set is missing: {shardPath} (opened from {path})", shardPath);
+                IO.FilePresence.Require(shardPath, $"shard {i + 1} of {count} of this split GGUF set is missing: {shardPath} (opened from {path})");
                 var shard = GgufShard.Open(shardPath, mode);
                 shards.Add(shard);
                 int shardCount = (int)(shard.SplitValue(GgufSplit.CountKey, GgufValueType.UInt16) ?? 0);

@@ -15,10 +15,8 @@ public static class DocumentReader
     public static DocumentText Read(string path, long maxBytes = DefaultMaxBytes)
     {
         var file = new FileInfo(path);
-        if (!file.Exists)
-            throw Directory.Exists(path)
-                ? new InvalidDataException($"{file.FullName} is a directory, not a document")
-                : new FileNotFoundException($"document not found: {file.FullName}", file.FullName);
+        if (Directory.Exists(path)) throw new InvalidDataException($"{file.FullName} is a directory, not a document");
+        IO.FilePresence.Require(file.FullName, $"document not found: {file.FullName}");
         // The opened stream's length, not FileInfo's: for a symbolic link FileInfo gives the link's own size.
         using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read);
         if (stream.Length > maxBytes) throw new DocumentTooLargeException(file.FullName, stream.Length, maxBytes);

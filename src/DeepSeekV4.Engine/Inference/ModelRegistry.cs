@@ -170,7 +170,7 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
     public static string Canonical(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"model file not found: {full}", full);
+        IO.FilePresence.Require(full, $"model file not found: {full}");
         return Gguf.GgufSplit.ModelPath(full);
     }
 
@@ -178,7 +178,7 @@ public sealed class ModelRegistry(IModelLoader loader, Func<long>? availableMemo
     public static string CanonicalMtp(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"MTP file not found: {full}", full);
+        IO.FilePresence.Require(full, $"MTP file not found: {full}");
         return full;
     }
 

@@ -89,7 +89,7 @@ public sealed class Tokenizer
     public static Tokenizer FromFile(string path)
     {
         string full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new FileNotFoundException($"vocabulary file not found: {full}", full);
+        IO.FilePresence.Require(full, $"vocabulary file not found: {full}");
         Span<byte> magic = stackalloc byte[4];
         int read;
         using (var s = File.OpenRead(full)) read = s.ReadAtLeast(magic, 4, throwOnEndOfStream: false);

@@ -49,6 +49,35 @@ public sealed class GgufSymbolicLinkTests : IDisposable
             Assert.True(direct.GetTensorData(t).SequenceEqual(linked.GetTensorData(linked.GetTensor(t.Name))), t.Name);
     }
 
+    [Fact]
+    public void A_link_whose_target_is_gone_is_refused_naming_the_target()
+    {
+        string blob = Path.Combine(_folder, "blob");
+        string link = Path.Combine(_folder, "model.gguf");
+        File.Copy(FixturePaths.TinyModelF16, blob);
+        if (!TryLink(link, blob)) return;
+        File.Delete(blob);
+
+        var e = Assert.Throws<FileNotFoundException>(() => GgufFile.Open(link));
+        Assert.Equal($"GGUF file not found: {link} (a symbolic link to {blob}, which does not exist)", e.Message);
+        var registry = Assert.Throws<FileNotFoundException>(() => DeepSeekV4.Engine.Inference.ModelRegistry.Canonical(link));
+        Assert.Contains($"a symbolic link to {blob}, which does not exist", registry.Message);
+    }
+
+    [Fact]
+    public void A_shard_link_whose_blob_is_gone_is_named_as_the_missing_shard()
+    {
+        using var set = new TinySplitSet(new GgufSplitOptions { MaxTensors = 70 });
+        string second = set.Shards[1], blob = Path.Combine(_folder, "blob");
+        File.Move(second, blob);
+        if (!TryLink(second, blob)) return;
+        File.Delete(blob);
+
+        var e = Assert.Throws<FileNotFoundException>(() => GgufFile.Open(set.Shards[0]));
+        Assert.StartsWith($"shard 2 of {set.Shards.Count} of this split GGUF set is missing: {second}", e.Message);
+        Assert.EndsWith($"(a symbolic link to {blob}, which does not exist)", e.Message);
+    }
+
     /// <summary>Windows refuses links without the privilege or developer mode; there the test has nothing to check.</summary>
     internal static bool TryLink(string link, string target)
     {

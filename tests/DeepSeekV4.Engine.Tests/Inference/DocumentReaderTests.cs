@@ -79,6 +79,10 @@ public class DocumentReaderTests
             var e = Assert.Throws<DocumentTooLargeException>(() => DocumentReader.Read(link, 1000));
             Assert.Equal(2000, e.Size);
             Assert.Equal(new string('b', 2000), DocumentReader.Read(link).Text);
+
+            File.Delete(target);
+            var gone = Assert.Throws<FileNotFoundException>(() => DocumentReader.Read(link));
+            Assert.Equal($"document not found: {link} (a symbolic link to {target}, which does not exist)", gone.Message);
         }
         finally
         {
