@@ -5,7 +5,7 @@ namespace DeepSeekV4.Engine.IO;
 /// snapshot's link stays, the blob is removed) passes <see cref="File.Exists(string)"/> and fails later with a bare
 /// "could not find file"; here it is refused up front, naming the target.
 /// </summary>
-public static class FilePresence
+internal static class FilePresence
 {
     /// <summary>Throws a <see cref="FileNotFoundException"/> with <paramref name="missing"/> when <paramref name="path"/> is not a readable file.</summary>
     public static void Require(string path, string missing)
