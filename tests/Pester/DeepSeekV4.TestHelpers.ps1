@@ -94,21 +94,19 @@ function Get-DSLongText {
 function Invoke-DSCapture {
     param([Parameter(Mandatory)][scriptblock] $Script)
     $ErrorActionPreference = 'Continue'
-    $output = [Collections.Generic.List[object]]::new()
-    $errors = [Collections.Generic.List[Management.Automation.ErrorRecord]]::new()
     $all = [Collections.Generic.List[object]]::new()
     try {
-        & $Script 2>&1 | ForEach-Object {
-            $all.Add($_)
-            if ($_ -is [Management.Automation.ErrorRecord]) { $errors.Add($_) } else { $output.Add($_) }
-        }
+        & $Script 2>&1 | ForEach-Object { $all.Add($_) }
     }
     catch {
-        $errors.Add($_)
         $all.Add($_)
     }
-    # All: output and error records interleaved as they were written.
-    [pscustomobject]@{ Output = $output.ToArray(); Errors = $errors.ToArray(); All = $all.ToArray() }
+    # All: output and error records interleaved as they were written; Output and Errors: each kind alone.
+    [pscustomobject]@{
+        Output = [object[]]$all.Where({ $_ -isnot [Management.Automation.ErrorRecord] })
+        Errors = [Management.Automation.ErrorRecord[]]$all.Where({ $_ -is [Management.Automation.ErrorRecord] })
+        All    = $all.ToArray()
+    }
 }
 
 <# An open runspace with the module imported from this repository (the caller disposes it). #>

@@ -23,13 +23,13 @@ internal abstract unsafe class GgufStorage : IDisposable
     public static GgufStorage Map(string path)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (stream.Length == 0)
+        {
+            stream.Dispose();
+            return new NativeStorage(0);
+        }
         try
         {
-            if (stream.Length == 0)
-            {
-                stream.Dispose();
-                return new NativeStorage(0);
-            }
             return new MappedStorage(stream);
         }
         catch
